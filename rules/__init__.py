@@ -1,0 +1,1 @@
+"""The built-in rule pack, installed as ``scplint.rules``: one rule per module."""
