@@ -112,6 +112,9 @@ class Report:
     # Point at the mapping key at ``path`` rather than at its value.
     key: bool = False
     statement: Statement | None = None
+    # The rule could not decide because a value is an unresolved placeholder. The engine
+    # keeps one such report per rule and document, at note level (warning with --strict).
+    undecided: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,12 @@ class Rule:
         statement: Statement | None = None,
     ) -> Report:
         return Report(document, path, message, severity, key, statement)
+
+    def undecided(
+        self, document: PolicyDocument, path: Path, message: str, statement: Statement | None = None
+    ) -> Report:
+        """Report that a placeholder value keeps the rule from deciding."""
+        return Report(document, path, message, statement=statement, undecided=True)
 
     @classmethod
     def docs(cls) -> dict[str, str]:

@@ -1,0 +1,230 @@
+"""SCP002 invalid-policy."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+from scplint.model import PolicyKind, Placeholder
+from scplint.rule import Example, Rule, Scope, Severity
+
+# AWS's managed RCPFullAWSAccess, the one RCP with an Allow statement.
+RCP_FULL_ACCESS = {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
+
+
+class InvalidPolicy(Rule):
+    """
+    ## What it does
+    Validates each policy against the grammar AWS accepts, kept as a JSON Schema in
+    `scplint/schemas/scp.json` and `rcp.json`, and reports every violation at the element
+    that breaks it, in a sentence: `Version` other than `2012-10-17`, a bad `Effect`,
+    both or neither of `Action` and `NotAction`, both `Resource` and `NotResource`,
+    elements that do not exist (element names are case-sensitive), `Principal` or
+    `NotPrincipal` in an SCP, malformed actions, empty lists, unknown condition operators,
+    condition blocks of the wrong shape, and duplicate `Sid` values.
+
+    For RCPs it applies the RCP grammar: every statement is a Deny with `Principal: "*"`
+    and an `Action` list that names service prefixes (no bare `*`, no `NotAction`);
+    AWS's managed `RCPFullAWSAccess` is the only Allow.
+
+    A statement without `Resource` or `NotResource` gets a warning: the IAM grammar
+    requires one, and AWS's SCP examples always carry one.
+
+    Files that hold statements only (tooling adds `Version` and `Statement`) are checked
+    statement by statement, without the policy-level requirements.
+
+    ## Why it matters
+    AWS rejects such a policy at `CreatePolicy` or `UpdatePolicy` time with
+    `MalformedPolicyDocumentException`, so the deployment fails after review and merge.
+
+    ## Example
+    ```json
+    {"Version": "2012-10-17", "Statement": [
+      {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "NotAction": "s3:GetObject", "Resource": "*"}]}
+    ```
+
+    ## Use instead
+    ```json
+    {"Version": "2012-10-17", "Statement": [
+      {"Effect": "Deny", "NotAction": "s3:GetObject", "Resource": "*"}]}
+    ```
+
+    ## Known problems
+    Values that scplint cannot resolve (template variables, CloudFormation intrinsic
+    functions) are not checked.
+
+    ## References
+    - AWS Organizations User Guide, "SCP syntax" and "RCP syntax".
+    - IAM User Guide, "IAM JSON policy element reference" and "Condition operators".
+    """
+
+    code = "SCP002"
+    name = "invalid-policy"
+    summary = "The document breaks the SCP or RCP grammar, so AWS rejects it"
+    severity = Severity.ERROR
+    scope = Scope.DOCUMENT
+
+    valid = (
+        Example('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'),
+        Example(
+            '{"Version": "2012-10-17", "Statement": {"Sid": "DenyS3", "Effect": "Deny", "Action": ["s3:*"], "Resource": "*",'
+            ' "Condition": {"ForAnyValue:StringNotLikeIfExists": {"aws:TagKeys": ["team*"]}}}}'
+        ),
+        Example(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",'
+            ' "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}}]}',
+            kind=PolicyKind.RCP,
+        ),
+        Example('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}', kind=PolicyKind.RCP),
+    )
+    invalid = (
+        Example(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "NotAction": "s3:GetObject", "Resource": "*"}]}',
+            message="statement 1 has both Action and NotAction; use one",
+        ),
+        Example(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}]}',
+            message="SCPs do not support Principal",
+            path=("Statement", 0, "Principal"),
+        ),
+        Example('{"Version": "2022-03-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}', message='Version must be "2012-10-17"'),
+        Example('{"Version": "2012-10-17", "Statement": [{"Effect": "deny", "Action": "s3:*", "Resource": "*"}]}', message="Effect must be"),
+        Example('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Actions": "s3:*", "Resource": "*"}]}', message="'Actions' is not a statement element"),
+        Example('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": [], "Resource": "*"}]}', message="Action must not be an empty list"),
+        Example('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3 GetObject", "Resource": "*"}]}', message="is not an action"),
+        Example(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*",'
+            ' "Condition": {"StringNotEqual": {"aws:RequestedRegion": "eu-west-1"}}}]}',
+            message="'StringNotEqual' is not an IAM condition operator",
+        ),
+        Example(
+            '{"Version": "2012-10-17", "Statement": [{"Sid": "A", "Effect": "Deny", "Action": "s3:*", "Resource": "*"},'
+            ' {"Sid": "A", "Effect": "Deny", "Action": "ec2:*", "Resource": "*"}]}',
+            message="Sid 'A' is used by statement 1 too",
+        ),
+        Example('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*"}]}', message="has neither Resource nor NotResource"),
+        Example(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "NotAction": "s3:GetObject", "Resource": "*"}]}',
+            message="do not support NotAction",
+            kind=PolicyKind.RCP,
+        ),
+        Example(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]}',
+            message="not allowed as an RCP action",
+            kind=PolicyKind.RCP,
+        ),
+        Example(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}',
+            message="Principal",
+            kind=PolicyKind.RCP,
+        ),
+    )
+
+    def check_document(self, document):
+        data = document.data
+        validator = _validator(document.kind)
+        for error in validator.iter_errors(data):
+            if _involves_placeholder(error.instance):
+                continue
+            path = tuple(error.absolute_path)
+            if document.fragment and not path and error.validator == "required":
+                continue  # tooling adds Version when it assembles the fragment
+            if document.kind is PolicyKind.RCP and _is_rcp_full_access_error(data, path):
+                continue
+            message, key = _describe(error, path)
+            yield self.report(document, path, _prefix(document, path, message), key=key)
+
+        yield from self._check_statements(document)
+
+    def _check_statements(self, document):
+        first_by_sid: dict[str, object] = {}
+        for statement in document.statements:
+            sid = statement.sid
+            if sid is not None and not isinstance(sid, Placeholder):
+                earlier = first_by_sid.setdefault(sid, statement)
+                if earlier is not statement:
+                    yield self.report(
+                        document, statement.element_path("Sid"),
+                        f"{statement.label}: Sid {sid!r} is used by {_position(earlier)} too; Sids must be unique within a policy",
+                    )
+            if "Resource" not in statement.data and "NotResource" not in statement.data:
+                yield self.report(
+                    document, statement.path,
+                    f"{statement.label} has neither Resource nor NotResource; add \"Resource\": \"*\"",
+                    severity=Severity.WARNING,
+                )
+
+
+def _position(statement) -> str:
+    return f"statement {statement.index + 1}"
+
+
+@lru_cache(maxsize=None)
+def _validator(kind: PolicyKind):
+    import jsonschema
+
+    name = "rcp.json" if kind is PolicyKind.RCP else "scp.json"
+    schema = json.loads(resources.files("scplint").joinpath("schemas", name).read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _involves_placeholder(value) -> bool:
+    if isinstance(value, Placeholder):
+        return True
+    if isinstance(value, dict):
+        return any(_involves_placeholder(key) or _involves_placeholder(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_involves_placeholder(item) for item in value)
+    return False
+
+
+def _is_rcp_full_access_error(data, path) -> bool:
+    if len(path) < 2 or path[0] != "Statement":
+        return False
+    statements = data.get("Statement") if isinstance(data, dict) else None
+    statement = statements[path[1]] if isinstance(statements, list) and isinstance(path[1], int) else statements
+    return statement == RCP_FULL_ACCESS
+
+
+def _describe(error, path) -> tuple[str, bool]:
+    """Turn a schema error into a sentence; return it and whether it is about a key."""
+    if error.validator == "required":
+        present = error.instance if isinstance(error.instance, dict) else {}
+        missing = [name for name in error.validator_value if name not in present]
+        return f"is missing {' and '.join(missing)}", False
+    template = error.schema.get("errorMessage") if isinstance(error.schema, dict) else None
+    if isinstance(template, dict):
+        template = template.get(error.validator)
+    if error.validator == "propertyNames":
+        template = error.schema.get("propertyNames", {}).get("errorMessage")
+    if error.validator in ("not", "additionalProperties", "const") and path:
+        key = path[-1]
+    else:
+        key = None
+    if template:
+        return template.format(value=_quote(error.instance), key=_quote(key)), error.validator == "not"
+    return error.message, False
+
+
+def _quote(value) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    return json.dumps(value)
+
+
+def _prefix(document, path, message: str) -> str:
+    label = None
+    if len(path) >= 1 and path[0] == "Statement":
+        statements = document.statements
+        index = path[1] if len(path) > 1 and isinstance(path[1], int) else 0
+        for statement in statements:
+            if statement.index == index:
+                label = statement.label
+        if label is None and len(path) >= 2:
+            label = f"statement {index + 1}"
+    if label is None:
+        return f"policy {message}" if message.startswith("is missing") else message
+    if message.startswith(("has ", "is missing")):
+        return f"{label} {message}"
+    return f"{label}: {message}"

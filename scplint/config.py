@@ -1,0 +1,184 @@
+"""Settings from ``[tool.scplint]`` in ``pyproject.toml`` or from ``.scplint.toml``.
+
+The command line overrides the file. Keys use kebab-case in the file (``extend-select``)
+and snake_case here. ``.scplint.toml`` holds the same keys at its top level.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scplint.model import PolicyKind
+from scplint.rule import Severity
+
+log = logging.getLogger(__name__)
+
+CONFIG_FILES = (".scplint.toml", "pyproject.toml")
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; the CLI exits with code 2."""
+
+
+@dataclass
+class Config:
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    # Glob (gitignore syntax) -> codes or code prefixes ignored in matching files.
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    fail_on: Severity = Severity.NOTE
+    output_format: str = "text"
+    exclude: list[str] = field(default_factory=list)
+    respect_gitignore: bool = True
+    rules_dirs: list[Path] = field(default_factory=list)
+    # Files linted as resource control policies (gitignore-style globs, relative to root).
+    rcp_paths: list[str] = field(default_factory=list)
+    # The kind for files that no glob and no source format assigns.
+    default_kind: PolicyKind = PolicyKind.SCP
+    strict: bool = False
+    # Per-rule options: {"SCP003": {"max_size": 10240}}.
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Per-rule severity overrides: {"SCP204": Severity.ERROR}.
+    severity: dict[str, Severity] = field(default_factory=dict)
+    # Folder that paths in findings are relative to (the working directory in the CLI).
+    root: Path = field(default_factory=Path.cwd)
+    # The configuration file, if any; globs in it are relative to its folder.
+    source: Path | None = None
+
+    @property
+    def base(self) -> Path:
+        return self.source.parent if self.source is not None else self.root
+
+    def kind_for(self, path: Path) -> PolicyKind:
+        if self.rcp_paths and _matches_any(self.rcp_paths, self._relative(path)):
+            return PolicyKind.RCP
+        return self.default_kind
+
+    def ignored_codes_for(self, path: Path) -> list[str]:
+        codes: list[str] = []
+        relative = self._relative(path)
+        for pattern, ignored in self.per_file_ignores.items():
+            if _matches_any([pattern], relative):
+                codes.extend(ignored)
+        return codes
+
+    def _relative(self, path: Path) -> str:
+        path = (self.root / path).resolve()
+        try:
+            return path.relative_to(self.base.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def _matches_any(patterns: list[str], relative_path: str) -> bool:
+    import pathspec
+
+    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+    return spec.match_file(relative_path)
+
+
+def find_config_file(start: Path) -> Path | None:
+    """Find the nearest ``.scplint.toml``, or ``pyproject.toml`` with ``[tool.scplint]``."""
+    for folder in (start, *start.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name == "pyproject.toml" and "[tool.scplint" not in _read_text(candidate):
+                continue
+            return candidate
+    return None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def load_config(path: Path | None) -> Config:
+    """Read a configuration file; with no file, return the defaults."""
+    if path is None:
+        return Config()
+    import tomllib
+
+    try:
+        with path.open("rb") as stream:
+            document = tomllib.load(stream)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+    table = document.get("tool", {}).get("scplint", {}) if path.name == "pyproject.toml" else document
+    config = Config(source=path)
+    apply_table(config, table, path)
+    return config
+
+
+_LIST_KEYS = {"select", "extend-select", "ignore", "exclude", "rcp-paths"}
+
+
+def apply_table(config: Config, table: dict[str, Any], path: Path) -> None:
+    """Copy the settings of a ``[tool.scplint]`` table into ``config``, validating each."""
+    for key, value in table.items():
+        where = f"{path}: setting {key!r}"
+        if key in _LIST_KEYS:
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                raise ConfigError(f"{where} must be a list of strings")
+            setattr(config, key.replace("-", "_"), list(value))
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} must be a table of glob = [codes]")
+            config.per_file_ignores = {str(glob): list(codes) for glob, codes in value.items()}
+        elif key == "fail-on":
+            config.fail_on = _severity(value, where)
+        elif key in ("output-format", "format"):
+            config.output_format = str(value)
+        elif key == "respect-gitignore":
+            config.respect_gitignore = _boolean(value, where)
+        elif key == "strict":
+            config.strict = _boolean(value, where)
+        elif key == "rules-dir":
+            folders = value if isinstance(value, list) else [value]
+            config.rules_dirs = [(path.parent / str(folder)).resolve() for folder in folders]
+        elif key == "default-kind":
+            config.default_kind = _kind(value, where)
+        elif key == "severity":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} must be a table of CODE = severity")
+            config.severity = {code.upper(): _severity(level, where) for code, level in value.items()}
+        elif key == "rules":
+            if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+                raise ConfigError(f"{where} must contain one table per rule code")
+            config.rule_options = {
+                code.upper(): {name.replace("-", "_"): option for name, option in options.items()}
+                for code, options in value.items()
+            }
+        else:
+            raise ConfigError(f"{path}: unknown setting {key!r} in scplint configuration")
+
+
+def _severity(value: Any, where: str) -> Severity:
+    try:
+        return Severity.parse(str(value))
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None
+
+
+def _kind(value: Any, where: str) -> PolicyKind:
+    try:
+        return PolicyKind(str(value).upper())
+    except ValueError:
+        raise ConfigError(f"{where}: expected 'scp' or 'rcp', got {value!r}") from None
+
+
+def _boolean(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where} must be true or false")
+    return value

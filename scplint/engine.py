@@ -1,0 +1,225 @@
+"""The engine: load files, run rules, locate findings, suppress and sort.
+
+Bad input and crashing code never stop the run. A file that cannot be parsed becomes an
+SCP001 finding, a loader or rule that raises becomes an SCP000 finding, and every other
+file and rule still runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from scplint.config import Config
+from scplint.discovery import discover, display_path
+from scplint.loaders import load_file
+from scplint.model import LoadProblem, PolicyDocument, PolicyReference, Span
+from scplint.registry import code_matches
+from scplint.result import LintResult
+from scplint.rule import Finding, Report, Rule, RunContext, Scope, Severity
+
+log = logging.getLogger(__name__)
+
+INTERNAL_ERROR = "SCP000"
+
+
+@dataclass
+class _FileOutcome:
+    documents: list[PolicyDocument] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    references: list[PolicyReference] = field(default_factory=list)
+
+
+class Linter:
+    """Lint files with a chosen set of rules.
+
+    ``available`` is every rule that exists (for the metadata of loader findings such as
+    SCP001, which come from loaders rather than from a rule's checks); ``selected`` is the
+    set that runs and may report.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        available: dict[str, type[Rule]],
+        selected: dict[str, type[Rule]],
+    ) -> None:
+        self.config = config
+        self.available = available
+        self.selected = selected
+        context = RunContext(strict=config.strict)
+        self.rules: list[Rule] = [
+            rule_class(config.rule_options.get(code), context) for code, rule_class in selected.items()
+        ]
+        self.timings: dict[str, float] = defaultdict(float)
+
+    # Loading
+
+    def lint_paths(self, paths: Sequence[str | Path]) -> tuple[LintResult, list[str]]:
+        """Lint the files under ``paths``; return the result and path errors."""
+        files, errors = discover(
+            paths,
+            root=self.config.root,
+            extra_excludes=self.config.exclude,
+            respect_gitignore=self.config.respect_gitignore,
+        )
+        return self.lint_files(files), errors
+
+    def lint_files(self, files: Iterable[Path]) -> LintResult:
+        result = LintResult(rules=dict(self.selected))
+        documents: list[PolicyDocument] = []
+        findings: list[Finding] = []
+        references: list[PolicyReference] = []
+        loaded: dict[str, _FileOutcome] = {}
+
+        for path in files:
+            outcome = self._load(path, result)
+            loaded[str(path.resolve())] = outcome
+            documents.extend(outcome.documents)
+            findings.extend(outcome.findings)
+            references.extend(outcome.references)
+
+        for reference in references:
+            key = str(Path(reference.path).resolve())
+            if key not in loaded:
+                outcome = self._load(Path(reference.path), result, kind=reference.kind)
+                loaded[key] = outcome
+                documents.extend(outcome.documents)
+                findings.extend(outcome.findings)
+            for document in loaded[key].documents:
+                document.kind = reference.kind
+                document.attachments.extend(reference.attachments)
+
+        findings.extend(self._run_rules(documents))
+        result.document_count = len(documents)
+        result.findings = self._finish(findings)
+        return result
+
+    def _load(self, path: Path, result: LintResult, kind=None) -> _FileOutcome:
+        display = display_path(path, self.config.root)
+        result.files.append(display)
+        outcome = _FileOutcome()
+        started = time.perf_counter()
+        try:
+            loaded = load_file(path, display, kind or self.config.kind_for(path))
+        except Exception as error:  # a loader bug must not stop the run
+            log.debug("loader failed on %s:\n%s", display, traceback.format_exc())
+            outcome.findings.append(
+                self._internal_error(display, None, f"loader failed on this file: {_describe(error)}")
+            )
+            return outcome
+        finally:
+            self.timings["load"] += time.perf_counter() - started
+
+        if loaded.skipped:
+            log.info("%s: skipped: %s", display, loaded.skipped)
+        for document in loaded.documents:
+            if document.file_text is not None:
+                result.sources.setdefault(document.file, document.file_text)
+        if not loaded.documents and loaded.problems:
+            try:
+                result.sources.setdefault(display, path.read_text(encoding="utf-8-sig"))
+            except (OSError, UnicodeDecodeError):
+                pass
+        outcome.documents = loaded.documents
+        outcome.references = loaded.references
+        outcome.findings = [self._problem_finding(display, problem) for problem in loaded.problems]
+        outcome.findings = [finding for finding in outcome.findings if finding is not None]
+        return outcome
+
+    def _problem_finding(self, display: str, problem: LoadProblem) -> Finding | None:
+        if problem.code not in self.selected:
+            return None
+        rule = self.available[problem.code]
+        return Finding(
+            code=rule.code,
+            name=rule.name,
+            severity=self.config.severity.get(rule.code, rule.severity),
+            message=problem.message,
+            file=display,
+            span=problem.span,
+        )
+
+    # Rules
+
+    def _run_rules(self, documents: list[PolicyDocument]) -> list[Finding]:
+        findings: list[Finding] = []
+        for rule in self.rules:
+            started = time.perf_counter()
+            if rule.scope is Scope.RUN:
+                findings.extend(self._guarded(rule, None, lambda: rule.check_run(documents)))
+            else:
+                for document in documents:
+                    findings.extend(self._guarded(rule, document, lambda: rule.run(document)))
+            self.timings[rule.code] += time.perf_counter() - started
+        return findings
+
+    def _guarded(self, rule: Rule, document: PolicyDocument | None, produce) -> list[Finding]:
+        findings: list[Finding] = []
+        undecided_seen = False
+        try:
+            for report in produce():
+                if report.undecided:
+                    if undecided_seen:
+                        continue
+                    undecided_seen = True
+                findings.append(self._locate(rule, report))
+        except Exception as error:  # a rule bug must not stop the run
+            log.debug("rule %s failed:\n%s", rule.code, traceback.format_exc())
+            file = document.file if document else "."
+            span = document.locate(()) if document else None
+            findings.append(
+                self._internal_error(file, span, f"rule {rule.code} ({rule.name}) failed: {_describe(error)}")
+            )
+        return findings
+
+    def _locate(self, rule: Rule, report: Report) -> Finding:
+        document = report.document
+        severity = report.severity or self.config.severity.get(rule.code, rule.severity)
+        message = report.message
+        if report.undecided:
+            severity = Severity.WARNING if self.config.strict else Severity.NOTE
+            message = f"cannot decide: {message}"
+        return Finding(
+            code=rule.code,
+            name=rule.name,
+            severity=severity,
+            message=message,
+            file=document.file,
+            span=document.locate(report.path, key=report.key),
+            statement=report.statement.label if report.statement else None,
+            document=document.name,
+        )
+
+    def _internal_error(self, file: str, span: Span | None, message: str) -> Finding:
+        rule = self.available.get(INTERNAL_ERROR)
+        return Finding(
+            code=INTERNAL_ERROR,
+            name=rule.name if rule else "internal-error",
+            severity=Severity.ERROR,
+            message=f"{message}; this is a bug in scplint or a plugin, please report it",
+            file=file,
+            span=span,
+        )
+
+    # Suppression and order
+
+    def _finish(self, findings: list[Finding]) -> list[Finding]:
+        kept: dict[tuple, Finding] = {}
+        for finding in findings:
+            ignored = self.config.ignored_codes_for(Path(finding.file))
+            if ignored and finding.code != INTERNAL_ERROR and code_matches(finding.code, ignored):
+                log.info("%s: %s suppressed by per-file-ignores", finding.file, finding.code)
+                continue
+            kept.setdefault((finding.sort_key, finding.statement), finding)
+        return sorted(kept.values(), key=lambda finding: finding.sort_key)
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
