@@ -51,7 +51,9 @@ class RegionDenyWithoutBreakGlass(Rule):
 
     ## Known problems
     A Region deny of a few named actions (for example `ec2:RunInstances`) is not
-    reported, because platform teams rarely need to bypass such a statement. An
+    reported, because platform teams rarely need to bypass such a statement. Neither is
+    a statement whose condition also tests another request property (such as
+    `aws:SourceVpc`), because it denies only some requests. An
     exemption through a key that scplint does not treat as a principal key (such as a
     resource tag) is not recognised.
 
@@ -117,6 +119,8 @@ class RegionDenyWithoutBreakGlass(Rule):
             return
 
         principal_entries = [entry for entry in statement.conditions if is_principal_key(entry.key)]
+        if len(principal_entries) + len(entries) < len(statement.conditions):
+            return  # narrowed by another request property, such as aws:SourceVpc: not a plain Region deny
         problems = []
         for entry in principal_entries:
             if entry_has_placeholder(entry):
@@ -136,9 +140,10 @@ class RegionDenyWithoutBreakGlass(Rule):
         if problems:
             return
 
+        # An Allow that names principals next to a Region deny is a misplaced exemption.
         elsewhere = [
             other for other in document.statements
-            if other is not statement and any(is_principal_key(entry.key) for entry in other.conditions)
+            if other is not statement and other.is_allow and any(is_principal_key(entry.key) for entry in other.conditions)
         ]
         if elsewhere:
             labels = ", ".join(other.label for other in elsewhere)

@@ -108,8 +108,7 @@ class RegionDenyBlocksGlobalServices(Rule):
             regions = sorted({service.region for service in blocked})
             names = [service.label for service in blocked[:MAX_NAMED]]
             more = f" and {len(blocked) - MAX_NAMED} more" if len(blocked) > MAX_NAMED else ""
-            allowed = ", ".join(analysis.allowed_regions)
-            allowed_text = f"allows only {allowed}" if allowed else "allows no Region"
+            allowed_text = _describe_allowed(analysis.allowed_regions, regions)
             yield self.report(
                 document, path,
                 f"{statement.label} {allowed_text}, so it denies global services whose requests carry "
@@ -126,3 +125,11 @@ class RegionDenyBlocksGlobalServices(Rule):
                 f"where CloudFront reads certificates and keys; exempt {', '.join(f'{name}:*' for name in missing)} too",
                 severity=Severity.WARNING, key=True,
             )
+
+
+def _describe_allowed(allowed: tuple[str, ...], blocked_regions: list[str]) -> str:
+    if not allowed:
+        return "allows no Region"
+    if len(allowed) <= MAX_NAMED:
+        return f"allows only {', '.join(allowed)}"
+    return f"allows {len(allowed)} Regions but not {' or '.join(blocked_regions)}"

@@ -4,7 +4,7 @@ Rules:
 
 - A path given as a file is linted whatever its suffix, because pre-commit passes the
   files it selected, and neither ``.gitignore`` nor the default excludes apply to it.
-  Configured ``extra_excludes`` do apply, so an exclusion in configuration also holds
+  Configured ``extra_excludes`` do apply, so an exclusion in configuration also applies
   under pre-commit.
 - A directory is walked for files whose suffix is in ``LINTABLE_SUFFIXES``, skipping
   ``DEFAULT_EXCLUDES`` by name, paths matched by ``.gitignore`` files (in the root, in
@@ -77,8 +77,8 @@ class _IgnoreRules:
         return _IgnoreRules(self.specs + ((directory, spec),))
 
     def ignores(self, path: Path, is_dir: bool) -> bool:
-        # Git reads the deepest .gitignore last, so its decision wins; a negated pattern
-        # (`!keep.json`) gives include=False and re-includes the path.
+        # Git reads the deepest .gitignore last, so its decision wins. A negated pattern
+        # (`!keep.json`) gives include=False, which re-includes the path.
         ignored = False
         for base, spec in self.specs:
             try:
@@ -190,8 +190,8 @@ def discover(
     extra = _extra_spec(extra_excludes)
     found: set[Path] = set()
     errors: list[str] = []
-    for given in paths:
-        path = Path(os.path.abspath(given))
+    for argument in paths:
+        path = Path(os.path.abspath(argument))
         if path.is_dir():
             rules = _rules_down_to(path, root, respect_gitignore)
             _walk(path, rules, extra, root, respect_gitignore, found)
@@ -199,5 +199,5 @@ def discover(
             if not _matches_extra(extra, path, root, False):
                 found.add(path)
         else:
-            errors.append(f"{given}: no such file or directory")
+            errors.append(f"{argument}: no such file or directory")
     return sorted(found, key=lambda item: item.as_posix()), errors

@@ -349,8 +349,8 @@ def test_cdk_synthesised_template():
 # Policies found per corpus file of format cfn, checked by reading each file.
 CORPUS_COUNTS = {
     # The SCP sits in an AWS::CloudFormation::CustomResource whose Lambda function calls
-    # CreatePolicy. Only AWS::Organizations::Policy resources are read, so none is found;
-    # the three policies the manifest counts are this one and two IAM policies of
+    # CreatePolicy. Only AWS::Organizations::Policy resources are read, so none is found.
+    # The three policies the manifest counts are this one and two IAM policies of
     # AWS::Serverless::Function resources.
     "superwerker__superwerker/templates__service-control-policies.yaml": 0,
     # Jinja blocks make the file invalid YAML before rendering, so it yields SCP001 only.

@@ -134,14 +134,14 @@ def test_missing_policy_document_problem(tmp_path):
 # Policies found per corpus file of format orgformation, checked by reading each file.
 CORPUS_COUNTS = {
     "org-formation__org-formation-cli/examples__organization.yml": 2,
-    # Accounts and OUs only; the manifest notes list no policy either.
+    # Accounts and OUs only. The manifest notes list no policy either.
     "org-formation__org-formation-reference/src__organization.yml": 0,
     # A CloudFormation task template: Community::Organizations::Policy reads its Content
-    # with !ReadFile from resources/deny-root-access-policy.json, which the corpus does not
-    # hold, so the loader reports that file as not found instead of a document.
+    # with !ReadFile from resources/deny-root-access-policy.json, which is not in the
+    # corpus, so the loader reports that file as not found instead of a document.
     "org-formation__org-formation-reference/src__templates__010-scps__deny-root-access.yml": 0,
-    # CloudFormation task templates with AWS::Organizations::Policy (the manifest says
-    # Community::Organizations::Policy for the first one, but the file uses the AWS type).
+    # CloudFormation task templates with AWS::Organizations::Policy (the manifest notes
+    # name Community::Organizations::Policy for the first one, but the file uses the AWS type).
     "org-formation__org-formation-reference/src__templates__010-scps__deny-unsupported-regions.yml": 1,
     "org-formation__org-formation-reference/src__templates__010-scps__self-protect.yml": 1,
 }

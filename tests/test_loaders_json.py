@@ -111,8 +111,8 @@ def test_json_base_position_shifts_errors():
 @pytest.mark.parametrize(
     ("text", "message", "line", "column"),
     [
-        ('{\n  "a": [1, 2\n', "unexpected end of input; expected ',' or ']'", 2, 13),
-        ('{"a": 1', "unexpected end of input; expected ',' or '}'", 1, 8),
+        ('{\n  "a": [1, 2\n', "unexpected end of input, expected ',' or ']'", 2, 13),
+        ('{"a": 1', "unexpected end of input, expected ',' or '}'", 1, 8),
         ('{\n  "a": 1,\n}', "trailing comma before '}'", 2, 9),
         ('["a", "b",]', "trailing comma before ']'", 1, 10),
         ('{\n  // note\n  "a": 1\n}', "comments are not allowed", 2, 3),

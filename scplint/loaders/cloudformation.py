@@ -65,7 +65,7 @@ LIST_ELEMENTS = ("Action", "NotAction", "Resource", "NotResource")
 _BLOCK_HEADER = re.compile(r"^(?:!\S+\s+)?([|>])[-+0-9]*\s*(?:#.*)?$")
 # A CloudFormation dynamic reference such as {{resolve:ssm:/scp/content}}.
 _DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:")
-# A Fn::Sub variable reference; ${!Name} is an escaped literal and is not matched.
+# A Fn::Sub variable reference. ${!Name} is an escaped literal and is not matched.
 _SUB_VARIABLE = re.compile(r"\$\{([^!}][^}]*)\}")
 
 
@@ -199,7 +199,7 @@ def load_policy_value(
     """Turn one policy property of a resource into a document, a reference or a problem.
 
     ``properties_path`` is the path of the resource's ``Properties`` mapping in the file
-    and ``property_name`` the key that holds the policy (``Content``, ``PolicyDocument``).
+    and ``property_name`` the key that contains the policy (``Content``, ``PolicyDocument``).
     ``mark_templates`` turns ``${...}`` and ``{{...}}`` text in a mapping policy into
     placeholders, for tools that expand such text before deploying. ``loader`` is the
     format name recorded on the documents.
@@ -224,8 +224,9 @@ def resolve_intrinsics(value: Any) -> Any:
     """Replace long-form intrinsic functions by placeholders, recursively.
 
     A long-form function is a mapping with the single key ``Ref`` or ``Fn::<name>``; its
-    placeholder text is the mapping as compact JSON. YAML timestamps (an unquoted
-    ``Version: 2012-10-17``) become ISO date strings, as CloudFormation passes them on.
+    placeholder text is the mapping as compact JSON. A ``date`` value, which a YAML loader
+    may build from an unquoted ``Version: 2012-10-17``, becomes its ISO string, as
+    CloudFormation reads it.
     """
     if isinstance(value, Placeholder):
         return value
@@ -405,11 +406,11 @@ class _PolicyReader:
 
         ``text_path`` is the path of the string in the file, or None when the text was
         assembled (a joined or substituted value) and has no place of its own.
-        ``templated`` means the deploy changes the text first (Fn::Sub, or Fn::Join with
-        intrinsic parts): ``${...}`` strings and the strings holding a marker from
-        ``markers`` become placeholders, the text is not the deployed text, and text that
-        does not parse becomes a placeholder document, since it may parse once the values
-        are filled in.
+        ``templated`` means that the deploy changes the text first (Fn::Sub, or Fn::Join
+        with intrinsic parts). Then ``${...}`` strings and strings that contain a marker
+        from ``markers`` become placeholders, and the text is not the deployed text. Text
+        that does not parse becomes a placeholder document, because it may parse once the
+        values are filled in.
         """
         from scplint.loaders import json_parser
 
@@ -550,7 +551,9 @@ def block_scalar_origin(file_text: str, span: Span, value: str) -> tuple[int, in
     indent = len(lines[first]) - len(lines[first].lstrip(" "))
 
     # Every text line must sit in the file at the same indentation.
-    leading_blank = next(index for index, line in enumerate(value_lines) if line.strip())
+    leading_blank = next((index for index, line in enumerate(value_lines) if line.strip()), None)
+    if leading_blank is None:
+        return None
     start = first - leading_blank
     for offset, expected in enumerate(value_lines):
         index = start + offset
@@ -592,8 +595,8 @@ def _mark_template_placeholders(data: Any) -> Any:
 def _substitute_literals(argument: list) -> str | None:
     """Apply the literal variables of ``Fn::Sub [text, {name: value}]`` to the text.
 
-    A variable whose value is a literal string is replaced; a nested ``!Sub`` text is
-    inserted with its own ``${...}`` references kept, and any other variable is left as
+    A variable whose value is a literal string is replaced by it. A nested ``!Sub`` text
+    is inserted with its own ``${...}`` references kept. Any other variable is left as
     ``${name}``. Returns None when the first item is not text.
     """
     template = argument[0]
@@ -642,7 +645,7 @@ def _join_parts(argument: Any) -> tuple[str, dict[str, str]] | None:
 
 
 def _restore_markers(value: Any, markers: dict[str, str]) -> Any:
-    """Turn every string that holds a ``Fn::Join`` marker into a placeholder, recursively."""
+    """Turn every string that contains a ``Fn::Join`` marker into a placeholder, recursively."""
     if isinstance(value, str):
         if not any(marker in value for marker in markers):
             return value

@@ -1,8 +1,8 @@
 """A strict JSON parser that records the position of every value and mapping key.
 
 The standard ``json`` module gives no positions and keeps the last of duplicate keys
-without a word, so this module parses RFC 8259 JSON itself: no comments, no trailing
-commas, no NaN or Infinity, and only space, tab, line feed and carriage return as
+without a word, so this module parses RFC 8259 JSON itself. It rejects comments, trailing
+commas, NaN and Infinity, and accepts only space, tab, line feed and carriage return as
 whitespace. Strings are decoded by ``json.decoder.scanstring``, so escapes behave exactly
 as in ``json.loads``.
 
@@ -29,7 +29,7 @@ MAX_DEPTH = 200
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
-# What a malformed number or an unquoted word looks like, for quoting it in messages.
+# Patterns that cut a malformed number or an unquoted word out of the text for messages.
 _NUMBER_LIKE = re.compile(r"[-+.eE0-9]+")
 _WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
@@ -52,7 +52,7 @@ class _JSONSyntaxError(Exception):
 
 
 class Positions:
-    """Converts character offsets in a text to 1-based lines and columns.
+    """Line and column lookup for character offsets in one text, 1-based.
 
     ``base_line`` and ``base_column`` place the text inside a host file: the first line
     is shifted right by ``base_column - 1`` and down by ``base_line - 1``, and later
@@ -102,11 +102,11 @@ def duplicate_key_problem(key: str, path: Path, first: Span | None, second: Span
 
     ``path`` is the path of the mapping that contains the key.
     """
-    where = f" (first defined on line {first.line})" if first is not None else ""
+    where = f", first defined on line {first.line}" if first is not None else ""
     return LoadProblem(
         "SCP004",
-        f"duplicate key {key!r} in {describe_path(path)}{where}; only the last value is read, "
-        "so delete or merge the other one",
+        f"duplicate key {key!r} in {describe_path(path)}{where}. Only the last value is read, "
+        "so delete one of them or merge them",
         second,
     )
 
@@ -130,7 +130,7 @@ class _Parser:
     def parse(self) -> Any:
         offset = self._skip(0)
         if offset == len(self.text):
-            raise _JSONSyntaxError("no JSON value found; the text is empty or only whitespace", 0)
+            raise _JSONSyntaxError("no JSON value found because the text is empty or only whitespace", 0)
         value, offset = self._value(offset, (), 0)
         offset = self._skip(offset)
         if offset != len(self.text):
@@ -144,7 +144,7 @@ class _Parser:
         text = self.text
         if offset >= len(text):
             end = len(text.rstrip(" \t\r\n"))
-            return _JSONSyntaxError(f"unexpected end of input; expected {expected}", end)
+            return _JSONSyntaxError(f"unexpected end of input, expected {expected}", end)
         if text.startswith(("//", "/*"), offset):
             return _JSONSyntaxError("comments are not allowed in JSON", offset)
         return _JSONSyntaxError(f"expected {expected}, found {self._token(offset)}", offset)

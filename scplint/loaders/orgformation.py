@@ -1,10 +1,11 @@
 """Loader for org-formation organization files (``organization.yml``).
 
 Each ``OC::ORG::ServiceControlPolicy`` resource of the ``Organization`` section becomes
-one SCP document read from ``Properties.PolicyDocument``. org-formation 1.x has no
-resource type for RCPs (its ``OrgResourceTypes`` list only this policy type); RCPs are
-deployed through task templates with ``AWS::Organizations::Policy``, which the
-CloudFormation loader reads.
+one SCP document read from ``Properties.PolicyDocument``. org-formation has no resource
+type for RCPs: the ``OrgResourceTypes`` enum in org-formation-cli
+(src/parser/model/resource-types.ts) lists only this policy type. RCPs are deployed
+through task templates with ``AWS::Organizations::Policy``, which the CloudFormation
+loader reads.
 
 org-formation attaches a policy from the other side: the root, an OU or an account lists
 it under ``ServiceControlPolicies`` with ``!Ref`` (or ``'*'`` for every policy in the
@@ -109,7 +110,7 @@ def _is_task_file(data: dict) -> bool:
 def _referenced_ids(value: Any) -> list[str] | None:
     """Return the logical IDs a ``ServiceControlPolicies`` value refers to.
 
-    None stands for ``'*'``, which attaches every policy of the file. Literal strings are
+    None means ``'*'``, which attaches every policy of the file. Literal strings are
     physical policy IDs (``p-...``) of policies outside the file and are not returned.
     """
     if value == "*":

@@ -4,7 +4,7 @@ Besides ``detect`` and ``load``, which ``scplint.loaders.load_file`` calls, this
 provides helpers that the other format loaders share: ``detect_policy_shape``,
 ``mark_template_placeholders`` and ``rebase_source_map``.
 
-A file holds either a whole document (a mapping with ``Statement``) or a fragment that
+A file contains either a whole document (a mapping with ``Statement``) or a fragment that
 tooling wraps into a document before deploying it: a list of statements or a single
 statement. Fragments are linted as ``{"Statement": [...]}`` or ``{"Statement": {...}}``
 with ``PolicyDocument.fragment`` set.
@@ -31,7 +31,7 @@ _POLICY_KEYS_LOWER = frozenset(key.lower() for key in POLICY_KEYS)
 ACTION_KEYS = ("Action", "NotAction")
 
 # `${...}` with no nested braces: Terraform and CloudFormation `Fn::Sub` interpolation,
-# LZA `${ACCEL_LOOKUP::...}`, and IAM policy variables, which are told apart below.
+# LZA `${ACCEL_LOOKUP::...}`, and IAM policy variables, which are distinguished below.
 _DOLLAR_BRACE = re.compile(r"\$\{([^{}]*)\}")
 # IAM policy variables are `${prefix:key}` (a service prefix or an identity-provider
 # name, one colon), optionally with a default value as in `${aws:username, 'none'}`,
@@ -143,7 +143,7 @@ def detect_policy_shape(data: Any) -> str | None:
 
 
 def detect(parsed: Any) -> bool:
-    """Claim a parsed JSON or YAML file that holds a policy document or a fragment of one."""
+    """Claim a parsed JSON or YAML file that contains a policy document or a fragment of one."""
     return detect_policy_shape(parsed.data) is not None
 
 
@@ -186,6 +186,7 @@ def load(parsed: Any, kind: PolicyKind) -> LoadResult:
 
 def _extra_documents_problem(extra_documents: int) -> LoadProblem:
     noun = "document" if extra_documents == 1 else "documents"
+    # NOTE: SCP005 is not yet in the published code table, so the engine must register it.
     return LoadProblem(
         "SCP005",
         f"the YAML file contains {extra_documents} more {noun} after the first; "

@@ -231,12 +231,19 @@ def _parse_hcl(text: str) -> Body:
         ) from None
     except lark.exceptions.UnexpectedToken as error:
         token = error.token
-        shown = "end of file" if token.type == "$END" else repr(str(token).strip() or token.type)
         line = getattr(token, "line", None) or error.line
         column = getattr(token, "column", None) or error.column
-        span = Span.point(line, column) if isinstance(line, int) and line > 0 else None
+        if token.type == "$END" or not isinstance(line, int) or line < 1:
+            raise TerraformSyntaxError(
+                "invalid HCL: the file ends inside an unclosed block, string or expression",
+                Span.point(text.count("\n") + 1, 1),
+            ) from None
+        lines = text.splitlines()
+        found = lines[line - 1][column - 1 : column] if line <= len(lines) else ""
+        shown = repr(found) if found.strip() else "line break"
         raise TerraformSyntaxError(
-            f"invalid HCL: unexpected {shown} at line {line}, column {column}", span
+            f"invalid HCL: unexpected {shown} at line {line}, column {column}",
+            Span.point(line, column),
         ) from None
     except lark.exceptions.LarkError as error:
         raise TerraformSyntaxError(f"invalid HCL: {error}", None) from None
@@ -889,7 +896,8 @@ class Loader:
             )
             return self.result
         this_file = ModuleFile(self.path, self.text, body)
-        module = Module(self.path.parent, [this_file, *self._siblings()])
+        # path.module must be absolute so that file("${path.module}/x") is not joined twice.
+        module = Module(Path(os.path.abspath(self.path.parent)), [this_file, *self._siblings()])
         self.module = module
         self.this_file = this_file
         self.evaluator = Evaluator(module)

@@ -162,8 +162,8 @@ class _Converter:
                 value, end = self._mapping(node, path)
         finally:
             self.active.discard(id(node))
-        # The last item of a block collection may be an alias whose node sits earlier
-        # in the file; the collection's own end mark is the fallback then.
+        # The last item of a block collection may be an alias to a node earlier in the
+        # file. The collection's own end mark is the fallback then.
         if getattr(node, "flow_style", False) or end is None or end <= node.start_mark.index:
             end = self._scalar_end(node)
         self._record(path, node, end)

@@ -1,0 +1,131 @@
+"""AWS's published Region-deny policies, linted as users copy them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scplint.config import Config
+from scplint.engine import Linter
+from scplint.registry import load_rules
+
+RULES = load_rules()
+GUARDRAILS = {code: RULES[code] for code in ("SCP201", "SCP202", "SCP203", "SCP204")}
+BREAK_GLASS = {
+    "ArnNotLike": {
+        "aws:PrincipalARN": [
+            "arn:aws:iam::*:role/Role1AllowedToBypassThisSCP",
+            "arn:aws:iam::*:role/Role2AllowedToBypassThisSCP",
+        ]
+    }
+}
+
+
+def _region_deny(not_action, regions, *, break_glass=True):
+    condition = {"StringNotEquals": {"aws:RequestedRegion": regions}}
+    if break_glass:
+        condition.update(BREAK_GLASS)
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "DenyAllOutsideEU", "Effect": "Deny", "NotAction": not_action, "Resource": "*", "Condition": condition}
+        ],
+    }
+
+
+def _lint(tmp_path, policy, rules=GUARDRAILS):
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps(policy, indent=2), encoding="utf-8")
+    linter = Linter(Config(root=tmp_path), RULES, rules)
+    return linter.lint_files([path]).findings
+
+
+@pytest.fixture(scope="module")
+def notaction_lists(shared_dir):
+    return json.loads((shared_dir / "reference" / "region-deny-notaction-lists.json").read_text(encoding="utf-8"))
+
+
+def test_orgs_current_example_is_clean(tmp_path, notaction_lists):
+    policy = _region_deny(notaction_lists["orgs_userguide_current"], ["eu-central-1", "eu-west-1"])
+    findings = _lint(tmp_path, policy)
+    assert [f"{f.code}: {f.message}" for f in findings] == []
+
+
+def test_control_tower_list_is_clean(tmp_path, notaction_lists):
+    policy = _region_deny(notaction_lists["control_tower_GRREGIONDENY_and_CT_MULTISERVICE_PV_1"], ["eu-west-1"])
+    findings = _lint(tmp_path, policy, {code: RULES[code] for code in ("SCP201", "SCP202", "SCP203", "SCP205")})
+    assert [f"{f.code}: {f.message}" for f in findings] == []
+
+
+def test_iam_example_names_sts_and_organizations(tmp_path, notaction_lists):
+    policy = _region_deny(notaction_lists["iam_userguide_example"], ["eu-west-1"])
+    findings = [f for f in _lint(tmp_path, policy) if f.code == "SCP202" and "global services" in f.message]
+    assert len(findings) == 1
+    message = findings[0].message
+    assert "sts" in message
+    assert "organizations" in message
+    assert "cloudfront" not in message.split(":", 1)[1]
+    text = (tmp_path / "policy.json").read_text(encoding="utf-8")
+    not_action_line = next(number for number, line in enumerate(text.splitlines(), 1) if '"NotAction"' in line)
+    assert findings[0].span is not None
+    assert findings[0].span.line == not_action_line
+
+
+def test_iam_example_with_us_east_1_blocks_only_us_west_2(tmp_path, notaction_lists):
+    policy = _region_deny(notaction_lists["iam_userguide_example"], ["eu-west-1", "us-east-1"])
+    findings = [f for f in _lint(tmp_path, policy) if f.code == "SCP202"]
+    assert len(findings) == 1
+    assert "us-west-2: globalaccelerator, networkmanager" in findings[0].message
+    assert "iam" not in findings[0].message.split(":", 2)[2]
+
+
+def test_2020_example_without_sts_is_reported(tmp_path, notaction_lists):
+    policy = _region_deny(notaction_lists["orgs_userguide_2020_01_to_2020_03"], ["eu-west-1"], break_glass=False)
+    codes = sorted({f.code for f in _lint(tmp_path, policy)})
+    assert codes == ["SCP202", "SCP203"]
+
+
+@pytest.mark.parametrize(
+    ("operator", "regions", "blocked"),
+    [
+        ("StringNotLike", ["eu-*"], True),
+        ("StringNotLike", ["eu-*", "us-*"], False),
+        ("StringNotEqualsIgnoreCase", ["EU-WEST-1", "US-EAST-1", "US-WEST-2"], False),
+        ("StringNotEquals", ["EU-WEST-1", "US-EAST-1", "US-WEST-2"], True),
+        ("StringNotEqualsIfExists", ["us-east-1", "us-west-2"], False),
+    ],
+)
+def test_allowed_region_forms(tmp_path, operator, regions, blocked):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Action": "*",
+                "Resource": "*",
+                "Condition": {operator: {"aws:RequestedRegion": regions}, **BREAK_GLASS},
+            }
+        ],
+    }
+    findings = [f for f in _lint(tmp_path, policy) if f.code == "SCP202"]
+    assert bool(findings) is blocked
+
+
+def test_inverted_region_logic_blocks_listed_region(tmp_path):
+    """Deny when the Region IS us-east-1: IAM and the other us-east-1 services are denied."""
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Action": "*",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}, **BREAK_GLASS},
+            }
+        ],
+    }
+    findings = [f for f in _lint(tmp_path, policy) if f.code == "SCP202"]
+    assert len(findings) == 1
+    assert "us-east-1" in findings[0].message
+    assert "globalaccelerator" not in findings[0].message
