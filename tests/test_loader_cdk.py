@@ -380,10 +380,10 @@ def test_side_effects_never_run(tmp_path):
 # --- public corpus ----------------------------------------------------------------------
 
 # Policies verified by reading each corpus file of format cdk-python.
-# cdk__stacks__cdk_organization.py: 0. The manifest notes mention two policy constructs,
-# but both are pepperize_cdk_organizations.Policy (a community L2 construct, out of
-# scope) and their content comes from json.load() of JSON files at synth time; those
-# JSON files are in the corpus as separate json entries.
+# cdk__stacks__cdk_organization.py: 0, although the manifest notes mention two policy
+# constructs. Both are pepperize_cdk_organizations.Policy, a community L2 construct that
+# this loader does not read. Their content is json.load() of two JSON files at synth
+# time, and the corpus lists those files separately as json entries.
 CORPUS_POLICY_COUNTS = {
     "san99tiago__aws-cdk-organizations-demo/cdk__stacks__cdk_organization.py": 0,
 }

@@ -312,7 +312,9 @@ def test_unrelated_file_skipped(tmp_path):
 
 
 def test_scp_named_data_source_without_resource(tmp_path):
-    path = tmp_path / "policies.tf"
+    # The directory name is part of the hint, so it must not contain "scp" itself.
+    (tmp_path / "guardrails").mkdir()
+    path = tmp_path / "guardrails" / "policies.tf"
     path.write_text(
         'data "aws_iam_policy_document" "scp_deny_leave" {\n'
         "  statement {\n"
@@ -378,7 +380,8 @@ CORPUS_COUNTS = {
     # Policies are passed to module calls, which are not followed.
     "aws-samples__scp-management-reference-architecture/source_code__scp_define_attach.tf": 0,
     "boldlink__terraform-aws-scp/examples__complete__local.tf": 0,
-    # Statements come from a variable: one document whose Statement is a placeholder.
+    # Statements come from a for expression over data sources: one document whose
+    # Statement is a placeholder.
     "cloudposse__terraform-aws-service-control-policies/main.tf": 1,
     "co-cddo__ndx-try-aws-scp/modules__scp-manager__main.tf": 5,
     "gamaware__aws-organization-governance/terraform__scps__main.tf": 6,

@@ -100,7 +100,9 @@ def load_file(path: Path, display: str, kind: PolicyKind = PolicyKind.SCP) -> Lo
 
     parsed = parse_structured(path, display, text)
     if parsed.data is None:
-        return LoadResult(problems=parsed.problems)
+        if parsed.problems:
+            return LoadResult(problems=parsed.problems)
+        return LoadResult(skipped="the file contains no data")
     for module_name in STRUCTURED_LOADERS:
         try:
             module = importlib.import_module(module_name)
@@ -112,4 +114,7 @@ def load_file(path: Path, display: str, kind: PolicyKind = PolicyKind.SCP) -> Lo
             result: LoadResult = module.load(parsed, kind)
             result.problems[:0] = parsed.problems
             return result
-    return LoadResult(problems=parsed.problems, skipped="not a policy document")
+    # Only syntax errors matter in a file that holds no policy; a duplicate key in a
+    # package.json is another tool's business.
+    syntax_errors = [problem for problem in parsed.problems if problem.code == "SCP001"]
+    return LoadResult(problems=syntax_errors, skipped="not a policy document")

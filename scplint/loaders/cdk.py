@@ -24,7 +24,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from scplint.model import (
     LoadProblem,
@@ -36,9 +36,6 @@ from scplint.model import (
     SourceMap,
     Span,
 )
-
-if TYPE_CHECKING:
-    import libcst as cst
 
 LOADER_NAME = "cdk-python"
 
@@ -201,7 +198,7 @@ class _Binding:
 
 @dataclass
 class _Context:
-    """Where an expression is read: its scope, and the position name lookups start from."""
+    """The scope an expression is read in, and the position that name lookups start from."""
 
     scope: _Scope
     at: Position
@@ -385,9 +382,9 @@ class _CdkLoader:
     def _lookup(self, name: str, context: _Context) -> _Binding | None:
         """Find the simple assignment that binds ``name`` where ``context`` reads it.
 
-        The scope of the read itself and enclosing functions count only assignments
-        before the read; module-level assignments all count when the read sits inside a
-        function, because the function runs after the module body. Class bodies are not
+        In the scope of the read and in enclosing functions, only assignments before the
+        read count. When the read sits inside a function, every module-level assignment
+        counts, because the function runs after the module body. Class bodies are not
         visible from their methods, as in Python.
         """
         scope: _Scope | None = context.scope
@@ -575,6 +572,7 @@ class _CdkLoader:
                 return self._placeholder(node, path, source_map)
             source_map.add_value(path, self._span(node))
             return value
+
         if isinstance(node, (cst.Integer, cst.Float)):
             source_map.add_value(path, self._span(node))
             return node.evaluated_value
@@ -585,6 +583,7 @@ class _CdkLoader:
         ):
             source_map.add_value(path, self._span(node))
             return -node.expression.evaluated_value
+
         if isinstance(node, cst.Dict):
             return self._evaluate_dict(node, path, source_map, context)
         if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
@@ -593,6 +592,7 @@ class _CdkLoader:
             return self._evaluate_sum(node, path, source_map, context)
         if isinstance(node, cst.Call):
             return self._evaluate_call(node, path, source_map, context)
+
         if isinstance(node, cst.Attribute):
             qualified = self._qualified_name(node)
             if qualified in EFFECTS:
@@ -1043,8 +1043,7 @@ def _dotted_name(cst: Any, node: Any) -> str | None:
 
 
 def _holds_list(path: Path) -> bool:
-    """Tell whether the value at ``path`` is a list in a policy: an action or resource
-    element, or the values of a condition key."""
+    """Return True when ``path`` is an Action-like element or a condition key's values."""
     if path and path[-1] in LIST_ELEMENTS:
         return True
     return len(path) >= 3 and path[-3] == "Condition"

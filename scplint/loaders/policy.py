@@ -42,15 +42,19 @@ _POLICY_VARIABLE = re.compile(r"\*|\?|\$|[A-Za-z0-9][A-Za-z0-9._-]*:(?!:)[^:].*"
 # is an IAM condition-key prefix, so such a string is a template, not a policy variable.
 _SERVERLESS_SOURCES = frozenset({"self", "opt", "env", "sls", "param"})
 # Jinja and Mustache `{{ }}` (also CloudFormation dynamic references `{{resolve:...}}`),
-# Jinja statements `{% %}` and Terraform template directives `%{ }`.
-_OTHER_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|%\{.*?\}", re.DOTALL)
+# Jinja statements `{% %}`, Terraform template directives `%{ }`, and documentation
+# placeholders such as `<my-vpc-region>`, which no ARN, action or Region contains.
+_OTHER_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|%\{.*?\}|<[A-Za-z][^<>]*>", re.DOTALL)
+# Action macros of policy preprocessors that expand access levels, such as `ec2:{Write}`
+# or `iam:{Exclude:ListUsers}`: braces right after a service prefix.
+_ACTION_MACRO = re.compile(r"^[A-Za-z0-9-]+:[^{}$]*\{[^{}]+\}")
 
 
 def is_template_string(text: str) -> bool:
     """Tell whether ``text`` contains a template placeholder that is not an IAM policy variable."""
     if "{" not in text:
         return False
-    if _OTHER_TEMPLATE.search(text):
+    if _OTHER_TEMPLATE.search(text) or _ACTION_MACRO.match(text):
         return True
     for match in _DOLLAR_BRACE.finditer(text):
         inner = match.group(1).strip()
@@ -142,20 +146,102 @@ def detect_policy_shape(data: Any) -> str | None:
     return None
 
 
+# Statement keys of Terraform's aws_iam_policy_document data source, which some
+# repositories keep as YAML lists and turn into policies with that data source.
+_TERRAFORM_STATEMENT_KEYS = {
+    "sid": "Sid",
+    "effect": "Effect",
+    "actions": "Action",
+    "not_actions": "NotAction",
+    "resources": "Resource",
+    "not_resources": "NotResource",
+    "principals": "Principal",
+    "not_principals": "NotPrincipal",
+}
+
+
+def _is_terraform_style_statements(data: Any) -> bool:
+    if not isinstance(data, list) or not data:
+        return False
+    for item in data:
+        if not isinstance(item, dict) or not ({"actions", "not_actions"} & set(item)):
+            return False
+        if not set(item) <= set(_TERRAFORM_STATEMENT_KEYS) | {"condition"}:
+            return False
+    return True
+
+
+def _translate_terraform_statements(data: list, source_map: SourceMap) -> tuple[dict, SourceMap]:
+    """Translate ``aws_iam_policy_document``-style statements into IAM JSON.
+
+    ``effect`` defaults to ``Allow`` as in the data source; ``condition`` blocks with the
+    same ``test`` share one operator, and the same ``test`` and ``variable`` twice keep
+    the later values.
+    """
+    statements = []
+    translated = SourceMap()
+    for index, item in enumerate(data):
+        statement: dict[str, Any] = {}
+        for key, value in item.items():
+            if key == "condition":
+                continue
+            element = _TERRAFORM_STATEMENT_KEYS[key]
+            statement[element] = value
+            for path, span in source_map.values.items():
+                if path[:2] == (index, key):
+                    translated.add_value(("Statement", index, element) + path[2:], span)
+            if (index, key) in source_map.keys:
+                translated.add_key(("Statement", index, element), source_map.keys[(index, key)])
+        statement.setdefault("Effect", "Allow")
+        blocks = item.get("condition") or []
+        condition: dict[str, dict[str, Any]] = {}
+        for number, block in enumerate(blocks if isinstance(blocks, list) else []):
+            if not isinstance(block, dict):
+                continue
+            test, variable = block.get("test"), block.get("variable")
+            if not isinstance(test, str) or not isinstance(variable, str):
+                continue
+            condition.setdefault(test, {})[variable] = block.get("values")
+            origin = (index, "condition", number)
+            for part, target in (("test", ("Statement", index, "Condition", test)),
+                                 ("variable", ("Statement", index, "Condition", test, variable))):
+                if origin + (part,) in source_map.values:
+                    translated.add_key(target, source_map.values[origin + (part,)])
+            for path, span in source_map.values.items():
+                if path[:4] == origin + ("values",):
+                    translated.add_value(("Statement", index, "Condition", test, variable) + path[4:], span)
+        if condition:
+            statement["Condition"] = condition
+            if (index, "condition") in source_map.keys:
+                translated.add_key(("Statement", index, "Condition"), source_map.keys[(index, "condition")])
+        if (index,) in source_map.values:
+            translated.add_value(("Statement", index), source_map.values[(index,)])
+        statements.append(statement)
+    if () in source_map.values:
+        translated.add_value((), source_map.values[()])
+    return {"Statement": statements}, translated
+
+
 def detect(parsed: Any) -> bool:
     """Claim a parsed JSON or YAML file that contains a policy document or a fragment of one."""
-    return detect_policy_shape(parsed.data) is not None
+    return detect_policy_shape(parsed.data) is not None or _is_terraform_style_statements(parsed.data)
 
 
 def load(parsed: Any, kind: PolicyKind) -> LoadResult:
     """Build the one ``PolicyDocument`` of a plain policy file."""
     shape = detect_policy_shape(parsed.data)
+    if shape is None and _is_terraform_style_statements(parsed.data):
+        shape = "terraform-statements"
     if shape is None:
         return LoadResult(skipped="not a policy document")
 
     data = mark_template_placeholders(parsed.data)
     loader = "yaml" if parsed.is_yaml else "json"
-    if shape == "document":
+    if shape == "terraform-statements":
+        data, source_map = _translate_terraform_statements(data, parsed.source_map)
+        deployed_text = None
+        fragment = True
+    elif shape == "document":
         source_map = parsed.source_map
         # A JSON file is sent to AWS as written, so its size counts as is. YAML is
         # converted to JSON by the deploy tooling, so there is no verbatim text.

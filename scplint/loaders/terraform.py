@@ -19,10 +19,10 @@ Which documents a file yields:
   file of the same directory (a Terraform module is a directory). A data source that only
   feeds another one through ``source_policy_documents`` / ``override_policy_documents`` is
   linted inside the merged document, not on its own.
-- when the directory has no ``aws_organizations_policy`` at all, the policy can be used by
-  a calling module that scplint cannot see; then the data sources are linted when the
-  file name, its directory name or the data source name contains "scp" or
-  "service_control" (case-insensitive).
+- when the directory has no ``aws_organizations_policy`` at all, a calling module that
+  scplint cannot see may deploy its data sources. They are linted when the file name, its
+  directory name or the data source name contains "scp" or "service_control"
+  (case-insensitive).
 
 Module calls (``module "x" { source = ... }``) are not followed.
 """
@@ -63,7 +63,7 @@ POLICY_TYPES = {
 SCP_NAME_HINTS = ("scp", "service_control")
 
 # Private-use characters stand in for template sequences inside JSON text, one character
-# per sequence, so the JSON parser sees text of the same length and positions stay exact.
+# per sequence, so the JSON parser reads text of the same length and positions stay exact.
 _MARKER_BASE = 0xE000
 _MARKER_LIMIT = 0xF8FF - _MARKER_BASE
 
@@ -78,7 +78,7 @@ class Node:
     """An evaluated HCL value and where it was written.
 
     ``value`` is a scalar, a ``Placeholder``, a list of nodes or a dict of nodes. ``file``
-    is the source file of ``span``; spans from other files are not recorded in a
+    is the source file of ``span``. Spans from other files are not recorded in a
     document's source map.
     """
 
@@ -240,9 +240,9 @@ def _parse_hcl(text: str) -> Body:
             ) from None
         lines = text.splitlines()
         found = lines[line - 1][column - 1 : column] if line <= len(lines) else ""
-        shown = repr(found) if found.strip() else "line break"
+        found_text = repr(found) if found.strip() else "line break"
         raise TerraformSyntaxError(
-            f"invalid HCL: unexpected {shown} at line {line}, column {column}",
+            f"invalid HCL: unexpected {found_text} at line {line}, column {column}",
             Span.point(line, column),
         ) from None
     except lark.exceptions.LarkError as error:
@@ -355,7 +355,7 @@ class Evaluator:
     def _evaluate(self, tree: Any, module_file: ModuleFile) -> Node:
         kind = _rule(tree)
         span = _span_of(tree)
-        here = module_file.path
+        file_path = module_file.path
         if kind == "expr_term":
             inner = _subtrees(tree)
             if len(inner) == 1:
@@ -366,21 +366,21 @@ class Evaluator:
         if kind in ("int_lit", "float_lit"):
             raw = str(tree.children[0])
             number: int | float = int(raw) if kind == "int_lit" else float(raw)
-            return Node(number, span, here)
+            return Node(number, span, file_path)
         if kind == "literal_value":
             word = str(tree.children[0])
-            return Node({"true": True, "false": False, "null": None}[word], span, here)
+            return Node({"true": True, "false": False, "null": None}[word], span, file_path)
         if kind == "unary_op":
             operand = self.evaluate(_subtrees(tree)[0], module_file)
             operator = str(tree.children[0])
             if operator == "-" and isinstance(operand.value, (int, float)) and not isinstance(operand.value, bool):
-                return Node(-operand.value, span, here)
+                return Node(-operand.value, span, file_path)
             if operator == "!" and isinstance(operand.value, bool):
-                return Node(not operand.value, span, here)
+                return Node(not operand.value, span, file_path)
             return self.placeholder(tree, module_file)
         if kind == "tuple":
             items = [self.evaluate(child, module_file) for child in _subtrees(tree) if _rule(child) != "new_line_or_comment"]
-            return Node(items, span, here)
+            return Node(items, span, file_path)
         if kind == "object":
             return self._object(tree, module_file)
         if kind in ("heredoc_template", "heredoc_template_trim"):
@@ -498,7 +498,7 @@ class Evaluator:
         if head == "local" and keys and isinstance(keys[0], str):
             return self._apply_steps(self._local(keys[0], tree, module_file), steps[1:], tree, module_file)
         if head == "path" and keys and keys[0] in ("module", "root", "cwd"):
-            # The directory of the module is the best static answer for all three.
+            # The module directory is the closest static value for all three.
             return self._apply_steps(Node(str(self.module.directory), _span_of(tree), module_file.path), steps[1:], tree, module_file)
         if head == "data" and len(keys) >= 3 and keys[0] == POLICY_DATA_SOURCE:
             if len(keys) == 3 and keys[2] in ("json", "minified_json") and (keys[0], keys[1]) in self.module.data_sources:
@@ -568,15 +568,15 @@ class Evaluator:
         if any(str(child) == "..." for child in getattr(parts[-1], "children", [])):
             return self.placeholder(tree, module_file)
         span = _span_of(tree)
-        here = module_file.path
+        file_path = module_file.path
         if name == "jsonencode" and len(argument_trees) == 1:
-            return Node(JsonEncoded(self.evaluate(argument_trees[0], module_file)), span, here)
+            return Node(JsonEncoded(self.evaluate(argument_trees[0], module_file)), span, file_path)
         if name == "jsondecode" and len(argument_trees) == 1:
             inner = self.evaluate(argument_trees[0], module_file)
             if isinstance(inner.value, JsonEncoded):
                 return inner.value.node
             if isinstance(inner.value, FileContent):
-                return Node(replace(inner.value, decoded=True), span, here)
+                return Node(replace(inner.value, decoded=True), span, file_path)
             return self.placeholder(tree, module_file)
         if name in ("file", "templatefile") and argument_trees:
             target = self.evaluate(argument_trees[0], module_file).value
@@ -584,7 +584,7 @@ class Evaluator:
                 resolved = Path(target)
                 if not resolved.is_absolute():
                     resolved = self.module.directory / resolved
-                return Node(FileContent(Path(os.path.normpath(resolved)), name == "templatefile"), span, here)
+                return Node(FileContent(Path(os.path.normpath(resolved)), name == "templatefile"), span, file_path)
             return self.placeholder(tree, module_file)
         if name == "toset" and len(argument_trees) == 1:
             node = self._list_function("distinct", argument_trees, tree, module_file)
@@ -1206,7 +1206,7 @@ def _document_refs(node: Node) -> Iterator[DocumentRef]:
 def _iteration(node: Node, *, dynamic_block: bool = False) -> list[tuple[Node, Node]] | None:
     """Return (key, value) pairs of a literal ``for_each`` collection, or None when unknown.
 
-    A dynamic block numbers the elements of a list; a set, and any collection given to a
+    A dynamic block numbers the elements of a list. A set, or any collection given to a
     resource ``for_each``, uses each element as its own key.
     """
     value = node.value
@@ -1261,12 +1261,13 @@ class DataSourceBuilder:
     """Translate an ``aws_iam_policy_document`` block into the JSON the AWS provider produces.
 
     Follows the provider's data source (terraform-provider-aws, ``policy_document_data_source.go``
-    and ``policy_model.go``): ``effect`` defaults to Allow, ``version`` to 2012-10-17, each
-    statement carries ``Sid`` (empty when unset), a one-element list becomes a string and a
-    longer action, resource or principal list is sorted in reverse order; condition values
-    keep their order and ``condition`` blocks with the same test and variable append their
-    values. ``source_policy_documents`` are merged first, then the block's statements, then
-    ``override_policy_documents``; a statement with the Sid of an earlier one replaces it.
+    and ``policy_model.go``). ``effect`` defaults to Allow and ``version`` to 2012-10-17.
+    Each statement carries ``Sid``, empty when unset. A one-element list becomes a string,
+    and a longer action, resource or principal list is sorted in reverse order. Condition
+    values keep their order, and ``condition`` blocks with the same test and variable
+    append their values. ``source_policy_documents`` are merged first, then the block's
+    statements, then ``override_policy_documents``. A statement with the Sid of an earlier
+    one replaces it.
     """
 
     def __init__(self, evaluator: Evaluator, module_file: ModuleFile) -> None:
@@ -1760,7 +1761,7 @@ def load(path: Path, display: str, text: str, kind: PolicyKind = PolicyKind.SCP)
 
     ``path`` is the file on disk (its directory is read for sibling ``.tf`` files and
     referenced JSON files), ``display`` the path shown in findings, ``text`` its content
-    and ``kind`` the policy kind used when the source does not say.
+    and ``kind`` the policy kind used when the source sets none.
     """
     if POLICY_RESOURCE not in text and POLICY_DATA_SOURCE not in text:
         return LoadResult(skipped="no aws_organizations_policy or aws_iam_policy_document in the file")
