@@ -83,9 +83,9 @@ class ConditionOperatorMismatch(Rule):
     operator on a key that holds no ARN. These are errors.
 
     A String operator on an ARN key (`StringLike` on `aws:PrincipalArn`) and a String
-    operator on a Bool, Numeric, Date or IP address key are warnings: the string
-    comparison runs on the value's text, but AWS advises the operator of the key's
-    type. `Numeric...` operators on a Date key are accepted, because the IAM User Guide
+    operator on a Bool, Numeric, Date or IP address key are warnings: AWS documents
+    the operators of the key's type for it, and how a string comparison treats such a
+    value is not documented. `Numeric...` operators on a Date key are accepted, because the IAM User Guide
     documents numeric comparison of `aws:EpochTime`.
 
     Keys of unknown type and the `Null` and `BinaryEquals` operators are not checked.
@@ -175,9 +175,9 @@ class ConditionOperatorMismatch(Rule):
             if family == "String" and key_kind == "ARN":
                 reason = "AWS advises ARN operators for ARN keys, which compare each ARN field"
             elif family == "String":
-                reason = "the string comparison runs on the value's text, but AWS advises the operator of the key's type"
+                reason = "AWS documents the operators of the key's type for it"
             else:
-                reason = "the comparison cannot match the key's values"
+                reason = f"its values are not {family} values, so the test does not match them"
             yield self.report(
                 document, entry.path,
                 f"{statement.label}: {entry.operator} compares {family} values, but {entry.key} is "

@@ -18,6 +18,11 @@ _NEGATED_FORMS = {
 }
 
 
+def _is_tag_key_list(key: str) -> bool:
+    """Tell whether a key lists the tag keys a request adds, such as aws:TagKeys."""
+    return key.lower().endswith("tagkeys") and is_multivalued(key) is True
+
+
 def _with_parts(entry, qualifier: str | None, base: str) -> str:
     prefix = f"{qualifier}:" if qualifier else ""
     return f"{prefix}{base}{'IfExists' if entry.if_exists else ''}"
@@ -39,7 +44,8 @@ class FailOpenCondition(Rule):
     | `ForAllValues:`, any operator | true | deny | **grant** |
     | `Null: "false"` | false | no deny | no grant |
 
-    Reported, on multivalued keys such as `aws:TagKeys`:
+    Reported on keys that list the tag keys a request adds (`aws:TagKeys`,
+    `s3:RequestObjectTagKeys`, ...):
 
     - in a Deny, `ForAllValues:` with a negated operator
       (`ForAllValues:StringNotLike {"aws:TagKeys": ["team", "env"]}`): it is true only
@@ -58,6 +64,10 @@ class FailOpenCondition(Rule):
     - `...IfExists` with a positive operator on a global key that requests can lack
       (`aws:PrincipalTag/...`, `aws:ResourceTag/...`, `aws:SourceVpce`, ...), without a
       `Null` test: the statement grants every request that lacks the key.
+
+    `ForAllValues:StringNotEquals` on other multivalued keys is not reported: on
+    `aws:CalledVia` it is AWS's documented way to exempt calls that pass through a
+    listed service.
 
     In a Deny, `IfExists` and `ForAllValues` on an absent key make the Deny apply, which
     fails closed, and a positive operator on an absent key skips the Deny, which is the
@@ -110,8 +120,9 @@ class FailOpenCondition(Rule):
         ),
     )
     invalid = (
-        # A tag-key allowlist written with ForAllValues in a Deny, and the Allow-style gate
-        # copied into a Deny, as in "ForAllValues / IfExists fail open".
+        # A tag-key allowlist written with ForAllValues in a Deny, the Allow-style gate
+        # "ForAllValues:StringLike aws:TagKeys" copied into a Deny, and an IfExists
+        # test on an optional key in an Allow.
         Example(
             '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": ["iam:TagRole", "iam:CreateRole"], "Resource": "*",'
             ' "Condition": {"ForAllValues:StringNotLike": {"aws:TagKeys": ["team", "env"]}}}]}',
@@ -151,7 +162,10 @@ class FailOpenCondition(Rule):
                 yield from self._check_allow(statement, document, entry)
 
     def _check_deny(self, statement, document, entry):
-        if entry.qualifier != "ForAllValues" or is_multivalued(entry.key) is not True:
+        # Only tag-key lists are allowlists of what the request adds. For keys such as
+        # aws:CalledVia, ForAllValues:StringNotEquals is AWS's documented exemption form
+        # ("deny unless the call passed through one of these services").
+        if entry.qualifier != "ForAllValues" or not _is_tag_key_list(entry.key):
             return
         base = entry.base_operator
         if entry.is_negated:

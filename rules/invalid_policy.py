@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -123,6 +124,12 @@ class InvalidPolicy(Rule):
 
     def check_document(self, document):
         data = document.data
+        if not plainly_valid(data, document.kind, fragment=document.fragment):
+            yield from self._schema_errors(document)
+        yield from self._check_statements(document)
+
+    def _schema_errors(self, document):
+        data = document.data
         validator = _validator(document.kind)
         for error in validator.iter_errors(data):
             if _involves_placeholder(error.instance):
@@ -134,8 +141,6 @@ class InvalidPolicy(Rule):
                 continue
             message, key = _describe(error, path)
             yield self.report(document, path, _prefix(document, path, message), key=key)
-
-        yield from self._check_statements(document)
 
     def _check_statements(self, document):
         first_by_sid: dict[str, object] = {}
@@ -154,6 +159,98 @@ class InvalidPolicy(Rule):
                     f"{statement.label} has neither Resource nor NotResource; add \"Resource\": \"*\"",
                     severity=Severity.WARNING,
                 )
+
+
+# A strict subset of the grammar that most real policies fit, checked without importing
+# jsonschema (which costs more start-up time than the rest of a one-file run). When it
+# accepts a document, the schema accepts it too; tests check that on every corpus policy
+# and on mutated copies. When it rejects one, the schema decides and explains.
+_ACTION = re.compile(r"\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+")
+_RCP_ACTION = re.compile(r"[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+")
+_OPERATOR = re.compile(
+    r"((ForAnyValue|ForAllValues):)?(String(Not)?Equals(IgnoreCase)?|String(Not)?Like|"
+    r"Numeric(Not)?Equals|Numeric(LessThan|GreaterThan)(Equals)?|Date(Not)?Equals|"
+    r"Date(LessThan|GreaterThan)(Equals)?|Bool|BinaryEquals|(Not)?IpAddress|Arn(Not)?(Equals|Like))"
+    r"(IfExists)?|Null"
+)
+_SCP_ELEMENTS = frozenset({"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"})
+_RCP_ELEMENTS = frozenset({"Sid", "Effect", "Principal", "Action", "Resource", "NotResource", "Condition"})
+
+
+def plainly_valid(data, kind: PolicyKind, *, fragment: bool = False) -> bool:
+    """Return True only for a document that the policy schema certainly accepts."""
+    if not isinstance(data, dict) or type(data.get("Statement")) not in (list, dict):
+        return False
+    if set(data) - {"Version", "Id", "Statement"}:
+        return False
+    if "Version" in data or not fragment:
+        if type(data.get("Version")) is not str or data["Version"] != "2012-10-17":
+            return False
+    if "Id" in data and type(data["Id"]) is not str:
+        return False
+    statements = data["Statement"]
+    statements = statements if type(statements) is list else [statements]
+    return bool(statements) and all(_plain_statement(item, kind) for item in statements)
+
+
+def _plain_statement(statement, kind: PolicyKind) -> bool:
+    if type(statement) is not dict:
+        return False
+    rcp = kind is PolicyKind.RCP
+    if set(statement) - (_RCP_ELEMENTS if rcp else _SCP_ELEMENTS):
+        return False
+    if "Sid" in statement and type(statement["Sid"]) is not str:
+        return False
+    if rcp:
+        if statement.get("Effect") != "Deny" or statement.get("Principal") != "*" or "Action" not in statement:
+            return False
+    elif statement.get("Effect") not in ("Allow", "Deny"):
+        return False
+    if type(statement["Effect"]) is not str:
+        return False
+    if ("Action" in statement) == ("NotAction" in statement):
+        return False
+    if "Resource" in statement and "NotResource" in statement:
+        return False
+    action_pattern = _RCP_ACTION if rcp else _ACTION
+    for element in ("Action", "NotAction"):
+        if element in statement and not _plain_strings(statement[element], action_pattern):
+            return False
+    for element in ("Resource", "NotResource"):
+        if element in statement and not _plain_strings(statement[element], None):
+            return False
+    if "Condition" in statement and not _plain_condition(statement["Condition"]):
+        return False
+    return True
+
+
+def _plain_strings(value, pattern) -> bool:
+    values = value if type(value) is list else [value]
+    if not values:
+        return False
+    for item in values:
+        if type(item) is not str or not item:
+            return False
+        if pattern is not None and not pattern.fullmatch(item):
+            return False
+    return True
+
+
+def _plain_condition(condition) -> bool:
+    if type(condition) is not dict or not condition:
+        return False
+    for operator, tests in condition.items():
+        if type(operator) is not str or not _OPERATOR.fullmatch(operator):
+            return False
+        if type(tests) is not dict or not tests:
+            return False
+        for key, values in tests.items():
+            if type(key) is not str:
+                return False
+            for item in values if type(values) is list else [values]:
+                if type(item) not in (str, bool, int, float):
+                    return False
+    return True
 
 
 def _position(statement) -> str:

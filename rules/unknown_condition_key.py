@@ -211,8 +211,8 @@ class UnknownConditionKey(Rule):
             if key_type(key) is not None or _is_identity_provider_prefix(prefix):
                 continue
             if prefix.lower() != "aws" and not iam.service_exists(prefix) and not _has_unassociated_prefix(prefix):
-                service = iam.suggest_service(prefix)
-                hint = f"; did you mean {service!r}?" if service else ""
+                replacement = _suggest_service_key(prefix, name) or iam.suggest_service(prefix)
+                hint = f"; did you mean {replacement!r}?" if replacement else ""
                 yield self.report(
                     document, entry.path,
                     f"{statement.label}: condition key {key!r} under {entry.operator}: service prefix "
@@ -228,6 +228,23 @@ class UnknownConditionKey(Rule):
                 f"{'global' if prefix.lower() == 'aws' else prefix.lower()} key, so no request carries it{hint}",
                 key=True,
             )
+
+
+def _suggest_service_key(prefix: str, name: str) -> str | None:
+    """Return the documented key with the same name under the closest service prefix, or None.
+
+    Reads the condition keys of every service, which happens only for a key whose prefix
+    does not exist.
+    """
+    from scplint.catalog import iam
+
+    spellings: dict[str, str] = {}
+    for service in iam.service_prefixes():
+        record = iam.condition_keys_of(service).get(f"{service}:{name.lower()}")
+        if record is not None:
+            spellings[service] = record.get("key", f"{service}:{name}")
+    close = difflib.get_close_matches(prefix.lower(), sorted(spellings), n=1, cutoff=0.5)
+    return spellings[close[0]] if close else None
 
 
 def _has_unassociated_prefix(prefix: str) -> bool:

@@ -80,8 +80,8 @@ class WildcardInExactOperator(Rule):
         ),
     )
     invalid = (
-        # The break-glass exemption from the IAM condition operators page's warning about
-        # wildcards: the * is literal under StringNotEquals.
+        # A break-glass exemption whose * is literal under StringNotEquals, so the
+        # break-glass role is denied with everyone else.
         Example(
             '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*",'
             ' "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1"],'

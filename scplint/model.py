@@ -156,6 +156,9 @@ class Statement:
     index: int
     path: Path
     data: dict[str, Any]
+    # Results that several rules compute from the same statement, such as the Region-deny
+    # analysis, keyed by the name of the computation.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def sid(self) -> str | None:

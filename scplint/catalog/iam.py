@@ -129,6 +129,8 @@ def expand_service_pattern(pattern: str) -> list[str]:
     """Return the service prefixes that a prefix pattern such as ``route53*`` matches, sorted."""
     if not isinstance(pattern, str) or not pattern:
         return []
+    if "*" not in pattern and "?" not in pattern:
+        return [pattern.lower()] if pattern.lower() in service_prefixes() else []
     regex = compile_action_pattern(pattern)
     return sorted(prefix for prefix in service_prefixes() if regex.fullmatch(prefix))
 

@@ -51,7 +51,20 @@ def action_matches(pattern: str, action: str) -> bool:
 
 def matches_any(patterns: Iterable[str], action: str) -> bool:
     """Return whether any of ``patterns`` matches ``action``."""
-    return any(action_matches(pattern, action) for pattern in patterns)
+    return compile_pattern_set(tuple(patterns)).fullmatch(action) is not None
+
+
+@lru_cache(maxsize=1024)
+def compile_pattern_set(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """Compile several action patterns into one alternation; it matches nothing when empty.
+
+    Checking a long NotAction list against hundreds of actions one pattern at a time is
+    what made a Region-deny check slow, so the list is compiled once.
+    """
+    if not patterns:
+        return re.compile(r"(?!)")
+    alternatives = "|".join(f"(?:{compile_action_pattern(pattern).pattern})" for pattern in patterns)
+    return re.compile(alternatives, re.IGNORECASE | re.DOTALL)
 
 
 def pattern_subsumes(general: str, specific: str) -> bool:
@@ -61,7 +74,21 @@ def pattern_subsumes(general: str, specific: str) -> bool:
     subsumes ``s3:GetObject``, ``s3:GetObject*`` and ``s3:Get?bject``, ``s3:*`` subsumes
     ``s3:Get*``, and ``*`` subsumes every pattern. A pattern always subsumes itself.
     """
-    return _glob_includes(general.lower(), specific.lower())
+    general, specific = general.lower(), specific.lower()
+    if "*" not in specific and "?" not in specific:
+        return compile_action_pattern(general).fullmatch(specific) is not None
+    if "*" not in general and "?" not in general:
+        return False  # a literal cannot cover a pattern that matches other strings too
+    if not _prefix_may_cover(general, specific):
+        return False
+    return _glob_includes(general, specific)
+
+
+def _prefix_may_cover(general: str, specific: str) -> bool:
+    """Rule out most pairs cheaply: the literal starts of both patterns must agree."""
+    general_head = re.split(r"[*?]", general, maxsplit=1)[0]
+    specific_head = re.split(r"[*?]", specific, maxsplit=1)[0]
+    return specific_head.startswith(general_head) or general_head.startswith(specific_head)
 
 
 # A glob is read as a non-deterministic automaton whose states are token positions:

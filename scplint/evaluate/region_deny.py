@@ -45,8 +45,21 @@ class Unresolvable(Exception):
 def analyse(statement: Statement) -> RegionDenyAnalysis | None:
     """Analyse a Deny statement with an ``aws:RequestedRegion`` condition; None for others.
 
-    Raises Unresolvable when a placeholder decides which Regions are allowed.
+    Raises Unresolvable when a placeholder decides which Regions are allowed. The result
+    is kept in ``statement.memo``, since SCP202 and SCP205 both ask.
     """
+    if "region_deny" not in statement.memo:
+        try:
+            statement.memo["region_deny"] = _analyse(statement)
+        except Unresolvable as error:
+            statement.memo["region_deny"] = error
+    outcome = statement.memo["region_deny"]
+    if isinstance(outcome, Unresolvable):
+        raise outcome
+    return outcome
+
+
+def _analyse(statement: Statement) -> RegionDenyAnalysis | None:
     entries = region_entries(statement)
     if not statement.is_deny or not entries:
         return None

@@ -1,0 +1,90 @@
+"""SCP401 redundant-action."""
+
+from __future__ import annotations
+
+from scplint.model import is_placeholder
+from scplint.rule import Example, Rule, Severity
+
+ACTION_ELEMENTS = ("Action", "NotAction")
+
+
+class RedundantAction(Rule):
+    """
+    ## What it does
+    Reports an entry of an `Action` or `NotAction` list that another entry of the same
+    list already covers: an exact duplicate (action names ignore case, so `s3:GetObject`
+    and `S3:getobject` are duplicates) or an entry that a wildcard entry matches in full
+    (`s3:GetObject` next to `s3:Get*`, `s3:Get*` next to `s3:*`). The message names both
+    entries. Of two duplicates, the later one is reported.
+
+    ## Why it matters
+    A redundant entry changes nothing, but it costs characters of the size limit and
+    suggests an intent the statement does not have, for example that only `s3:GetObject`
+    is exempted when `s3:*` already exempts the whole service.
+
+    ## Example
+    ```json
+    {"Effect": "Deny", "NotAction": ["iam:*", "iam:PassRole", "sts:*"], "Resource": "*"}
+    ```
+
+    ## Use instead
+    ```json
+    {"Effect": "Deny", "NotAction": ["iam:*", "sts:*"], "Resource": "*"}
+    ```
+
+    ## References
+    - IAM User Guide, "IAM JSON policy elements: Action" (case-insensitive names, `*` and
+      `?` wildcards).
+    """
+
+    code = "SCP401"
+    name = "redundant-action"
+    summary = "An Action or NotAction entry is covered by another entry of the same list"
+    severity = Severity.NOTE
+
+    valid = (
+        Example('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": ["s3:Get*", "s3:Put*", "ec2:RunInstances"], "Resource": "*"}]}'),
+    )
+    invalid = (
+        Example(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": ["iam:*", "iam:PassRole", "sts:*"], "Resource": "*"}]}',
+            message="'iam:PassRole' is already covered by 'iam:*'",
+            path=("Statement", 0, "NotAction", 1),
+        ),
+        Example(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": ["s3:GetObject", "ec2:RunInstances", "S3:getobject"], "Resource": "*"}]}',
+            message="'S3:getobject' duplicates 's3:GetObject'",
+            path=("Statement", 0, "Action", 2),
+        ),
+    )
+
+    def check_statement(self, statement, document):
+        from scplint.evaluate.actions import pattern_subsumes
+
+        for element in ACTION_ELEMENTS:
+            values = statement.strings(element)
+            if not values:
+                continue
+            entries = [(index, value) for index, value in enumerate(values) if not is_placeholder(value)]
+            for index, value in entries:
+                for other_index, other in entries:
+                    if other_index == index:
+                        continue
+                    if value.lower() == other.lower():
+                        if other_index < index:
+                            yield self.report(
+                                document, statement.element_path(element, index),
+                                f"{statement.label}: {element} entry {value!r} duplicates {other!r} "
+                                f"(action names ignore case); remove it",
+                            )
+                            break
+                        continue
+                    if not pattern_subsumes(other, value):
+                        continue
+                    if pattern_subsumes(value, other) and other_index > index:
+                        continue  # equivalent patterns: report the later one only
+                    yield self.report(
+                        document, statement.element_path(element, index),
+                        f"{statement.label}: {element} entry {value!r} is already covered by {other!r}; remove it",
+                    )
+                    break
