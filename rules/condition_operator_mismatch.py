@@ -80,7 +80,7 @@ class ConditionOperatorMismatch(Rule):
     Reports a condition operator whose family does not fit the documented type of its
     key: `Bool` on a String key, a `Date...` operator on an ARN key, a `Numeric...`
     operator on a String key, `IpAddress` on a key that is not an IP address, an ARN
-    operator on a key that holds no ARN. These are errors.
+    operator on a key whose values are not ARNs. These are errors.
 
     A String operator on an ARN key (`StringLike` on `aws:PrincipalArn`) and a String
     operator on a Bool, Numeric, Date or IP address key are warnings: AWS documents

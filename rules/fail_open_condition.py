@@ -92,9 +92,8 @@ class FailOpenCondition(Rule):
     ```
 
     ## Known problems
-    Service keys are treated as possibly absent only in the `ForAllValues:` case; the
-    `IfExists` case in an Allow is reported for global keys only, because the catalog
-    does not say which requests carry a service key.
+    In an Allow, `IfExists` is reported for global keys only, because the catalog does
+    not say which requests carry a service key.
 
     ## References
     - IAM User Guide, "Single-valued vs. multivalued context keys" and "Multivalued

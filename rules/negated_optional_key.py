@@ -80,9 +80,9 @@ class NegatedOptionalKey(Rule):
       `aws:PrincipalServiceName`, which only requests made by an AWS service principal
       carry: every direct call is denied.
 
-    The finding is suppressed by `IfExists` on a tag key (it does not change the result,
-    since a negated operator is already true for an absent key, but it shows the author
-    meant it), and by a `Null` test on the same key. For the service-principal keys it is
+    The finding is suppressed by a `Null` test on the same key, and by `IfExists` on a tag
+    key. `IfExists` does not change the result, because a negated operator is already
+    true for an absent key, but it shows that the author meant to deny such requests. For the service-principal keys it is
     suppressed by a `Null` test on any of them or by
     `"Bool": {"aws:PrincipalIsAWSService": "true"}`.
 

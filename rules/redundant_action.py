@@ -12,8 +12,8 @@ class RedundantAction(Rule):
     """
     ## What it does
     Reports an entry of an `Action` or `NotAction` list that another entry of the same
-    list already covers: an exact duplicate (action names ignore case, so `s3:GetObject`
-    and `S3:getobject` are duplicates) or an entry that a wildcard entry matches in full
+    list already covers. That is an exact duplicate, ignoring case as IAM does
+    (`s3:GetObject` and `S3:getobject`), or an entry that a wildcard entry matches in full
     (`s3:GetObject` next to `s3:Get*`, `s3:Get*` next to `s3:*`). The message names both
     entries. Of two duplicates, the later one is reported.
 

@@ -16,10 +16,10 @@ class SetOperatorSingleValued(Rule):
     operator is not checked, and neither are keys of unknown type.
 
     ## Why it matters
-    The set qualifiers change what a missing key means: `ForAllValues` is true when the
+    The set qualifiers change what a missing key means. `ForAllValues` is true when the
     key is absent, so `ForAllValues:StringEquals` on a single-valued key matches every
-    request that lacks it, which is rarely what the author meant (IAM Access Analyzer
-    reports it as `FORALLVALUES_WITH_SINGLE_VALUED_KEY`). A multivalued key needs a
+    request that lacks the key, which is rarely what the author meant. IAM Access
+    Analyzer reports it as `FORALLVALUES_WITH_SINGLE_VALUED_KEY`. A multivalued key needs a
     qualifier to say whether any or every request value must match; AWS does not
     document the result without one.
 

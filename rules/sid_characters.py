@@ -60,9 +60,9 @@ class SidCharacters(Rule):
         sid = statement.sid
         if sid is None or is_placeholder(sid) or SID_PATTERN.fullmatch(sid):
             return
-        bad = sorted({char for char in sid if not (char.isascii() and char.isalnum())})
-        shown = ", ".join(repr(char) for char in bad)
+        invalid = sorted({char for char in sid if not (char.isascii() and char.isalnum())})
+        listed = ", ".join(repr(char) for char in invalid)
         yield self.report(
             document, statement.element_path("Sid"),
-            f"{statement.label}: Sid contains {shown}; IAM allows only ASCII letters and digits in a Sid",
+            f"{statement.label}: Sid contains {listed}; IAM allows only ASCII letters and digits in a Sid",
         )

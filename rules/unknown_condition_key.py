@@ -131,7 +131,7 @@ class UnknownConditionKey(Rule):
     ## Why it matters
     AWS accepts a policy with a misspelt key and evaluates it as a key that no request
     carries. A positive operator on an absent key is false, so a Deny guarded by
-    `StringEquals aws:PrincipalTg/team` never applies; a negated operator on an absent key
+    `StringEquals aws:PrincipalTg/team` never applies. A negated operator on an absent key
     is true, so a Deny guarded by `StringNotEquals` on a misspelt exemption key applies to
     everyone.
 
@@ -225,7 +225,7 @@ class UnknownConditionKey(Rule):
             yield self.report(
                 document, entry.path,
                 f"{statement.label}: condition key {key!r} under {entry.operator} is not a documented "
-                f"{'global' if prefix.lower() == 'aws' else prefix.lower()} key, so no request carries it{hint}",
+                f"{'global' if prefix.lower() == 'aws' else prefix.lower()} key, and AWS evaluates an unknown key as absent{hint}",
                 key=True,
             )
 

@@ -79,8 +79,8 @@ class UnknownService(Rule):
                     yield self.report(
                         document,
                         path,
-                        f"{element} {action!r}: service prefix {prefix!r} belongs to a retired service "
-                        f"({retired['note']}); remove the entry",
+                        f"{element} {action!r}: service prefix {prefix!r} belongs to {retired['name']}, "
+                        f"which AWS has retired. {retired['note']} Remove the entry.",
                         severity=Severity.WARNING,
                     )
                     continue

@@ -110,7 +110,7 @@ def test_mismatch_keeps_qualifier_and_ifexists():
     assert "use IpAddressIfExists" in finding.message
 
 
-def test_mismatch_arn_operator_with_arn_values_on_string_key():
+def test_mismatch_arn_values_on_string_key():
     assert not findings("SCP104", deny({"ArnLike": {"iam:PermissionsBoundary": "arn:aws:iam::*:policy/Boundary"}}, action="iam:CreateRole"))
 
 
