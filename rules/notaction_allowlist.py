@@ -114,7 +114,8 @@ class NotActionAllowlist(Rule):
 
         prefixes = sorted(iam.service_prefixes())
         listed = [pattern for pattern in not_actions if not is_placeholder(pattern)]
-        denied = [prefix for prefix in prefixes if not _mentions(listed, prefix)]
+        mentioned = _service_matcher(listed)
+        denied = [prefix for prefix in prefixes if not mentioned.fullmatch(prefix)]
         named = [prefix for prefix in COMMONLY_NEEDED if prefix in denied][:MAX_NAMED]
         message = (
             f"{statement.label} denies every action of {len(denied)} of {len(prefixes)} services "
@@ -128,14 +129,8 @@ class NotActionAllowlist(Rule):
         yield self.report(document, statement.element_path("NotAction"), message, key=True)
 
 
-def _mentions(patterns: list[str], prefix: str) -> bool:
-    """Tell whether any pattern can match an action of the service ``prefix``."""
-    from scplint.evaluate.actions import compile_action_pattern
+def _service_matcher(patterns: list[str]):
+    """Compile the service parts of ``patterns`` into one regex that matches the prefixes they name."""
+    from scplint.evaluate.actions import compile_pattern_set
 
-    for pattern in patterns:
-        if pattern == "*":
-            return True
-        service = pattern.split(":", 1)[0]
-        if compile_action_pattern(service).fullmatch(prefix):
-            return True
-    return False
+    return compile_pattern_set(tuple("*" if pattern == "*" else pattern.split(":", 1)[0] for pattern in patterns))

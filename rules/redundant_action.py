@@ -66,18 +66,30 @@ class RedundantAction(Rule):
             if not values:
                 continue
             entries = [(index, value) for index, value in enumerate(values) if not is_placeholder(value)]
+            # Only entries of the same service, or with a wildcard in the service part, can
+            # cover each other, so compare within those groups instead of all pairs.
+            by_service: dict[str, list[tuple[int, str]]] = {}
+            wildcard_services: list[tuple[int, str]] = []
             for index, value in entries:
-                for other_index, other in entries:
-                    if other_index == index:
-                        continue
-                    if value.lower() == other.lower():
-                        if other_index < index:
-                            yield self.report(
-                                document, statement.element_path(element, index),
-                                f"{statement.label}: {element} entry {value!r} duplicates {other!r} "
-                                f"(action names ignore case); remove it",
-                            )
-                            break
+                service = _service_of(value)
+                if service is None:
+                    wildcard_services.append((index, value))
+                else:
+                    by_service.setdefault(service, []).append((index, value))
+            first_by_text: dict[str, tuple[int, str]] = {}
+            for index, value in entries:
+                earlier = first_by_text.setdefault(value.lower(), (index, value))
+                if earlier[0] != index:
+                    yield self.report(
+                        document, statement.element_path(element, index),
+                        f"{statement.label}: {element} entry {value!r} duplicates {earlier[1]!r} "
+                        f"(action names ignore case); remove it",
+                    )
+                    continue
+                service = _service_of(value)
+                candidates = entries if service is None else by_service[service] + wildcard_services
+                for other_index, other in candidates:
+                    if other_index == index or value.lower() == other.lower():
                         continue
                     if not pattern_subsumes(other, value):
                         continue
@@ -88,3 +100,11 @@ class RedundantAction(Rule):
                         f"{statement.label}: {element} entry {value!r} is already covered by {other!r}; remove it",
                     )
                     break
+
+
+def _service_of(value: str) -> str | None:
+    """Return the lowercased service prefix, or None when it has a wildcard or is missing."""
+    service, colon, _ = value.partition(":")
+    if not colon or "*" in service or "?" in service:
+        return None
+    return service.lower()

@@ -8,9 +8,12 @@ file and rule still runs.
 from __future__ import annotations
 
 import logging
+import multiprocessing as mp
+import os
 import time
 import traceback
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -18,7 +21,7 @@ from typing import Iterable, Sequence
 from scplint.config import Config
 from scplint.discovery import discover, display_path
 from scplint.loaders import load_file
-from scplint.model import LoadProblem, PolicyDocument, PolicyReference, Span
+from scplint.model import LoadProblem, LoadResult, PolicyDocument, PolicyKind, PolicyReference, Span
 from scplint.registry import code_matches
 from scplint.result import LintResult
 from scplint.rule import Finding, Report, Rule, RunContext, Scope, Severity
@@ -77,8 +80,9 @@ class Linter:
         references: list[PolicyReference] = []
         loaded: dict[str, _FileOutcome] = {}
 
-        for path in files:
-            outcome = self._load(path, result)
+        files = list(files)
+        for path, loaded_file in zip(files, self._load_all(files)):
+            outcome = self._outcome(path, loaded_file, result)
             loaded[str(path.resolve())] = outcome
             documents.extend(outcome.documents)
             findings.extend(outcome.findings)
@@ -87,7 +91,8 @@ class Linter:
         for reference in references:
             key = str(Path(reference.path).resolve())
             if key not in loaded:
-                outcome = self._load(Path(reference.path), result, kind=reference.kind)
+                path = Path(reference.path)
+                outcome = self._outcome(path, self._load_one(path, reference.kind), result)
                 loaded[key] = outcome
                 documents.extend(outcome.documents)
                 findings.extend(outcome.findings)
@@ -100,21 +105,29 @@ class Linter:
         result.findings = self._finish(findings)
         return result
 
-    def _load(self, path: Path, result: LintResult, kind=None) -> _FileOutcome:
+    def _load_all(self, files: list[Path]) -> list[LoadResult | str]:
+        """Load every file, in worker processes when there are many and the OS can fork."""
+        started = time.perf_counter()
+        jobs = [(path, display_path(path, self.config.root), self.config.kind_for(path)) for path in files]
+        try:
+            if len(jobs) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1 and "fork" in mp.get_all_start_methods():
+                workers = min(os.cpu_count() or 1, MAX_WORKERS)
+                with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+                    return list(pool.map(_load_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+            return [_load_job(job) for job in jobs]
+        finally:
+            self.timings["load"] += time.perf_counter() - started
+
+    def _load_one(self, path: Path, kind) -> LoadResult | str:
+        return _load_job((path, display_path(path, self.config.root), kind))
+
+    def _outcome(self, path: Path, loaded: LoadResult | str, result: LintResult) -> _FileOutcome:
         display = display_path(path, self.config.root)
         result.files.append(display)
         outcome = _FileOutcome()
-        started = time.perf_counter()
-        try:
-            loaded = load_file(path, display, kind or self.config.kind_for(path))
-        except Exception as error:  # a loader bug must not stop the run
-            log.debug("loader failed on %s:\n%s", display, traceback.format_exc())
-            outcome.findings.append(
-                self._internal_error(display, None, f"loader failed on this file: {_describe(error)}")
-            )
+        if isinstance(loaded, str):
+            outcome.findings.append(self._internal_error(display, None, f"loader failed on this file: {loaded}"))
             return outcome
-        finally:
-            self.timings["load"] += time.perf_counter() - started
 
         if loaded.skipped:
             log.info("%s: skipped: %s", display, loaded.skipped)
@@ -218,6 +231,25 @@ class Linter:
                 continue
             kept.setdefault((finding.sort_key, finding.statement), finding)
         return sorted(kept.values(), key=lambda finding: finding.sort_key)
+
+
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 64
+MAX_WORKERS = 4
+
+
+def _load_job(job: tuple[Path, str, PolicyKind]) -> LoadResult | str:
+    """Load one file; return a description of the error instead of raising.
+
+    A string rather than the exception comes back, because a worker process must pickle
+    what it returns and not every exception can be pickled.
+    """
+    path, display, kind = job
+    try:
+        return load_file(path, display, kind)
+    except Exception as error:  # a loader bug must not stop the run
+        log.debug("loader failed on %s:\n%s", display, traceback.format_exc())
+        return _describe(error)
 
 
 def _describe(error: BaseException) -> str:

@@ -86,9 +86,14 @@ def pattern_subsumes(general: str, specific: str) -> bool:
 
 def _prefix_may_cover(general: str, specific: str) -> bool:
     """Rule out most pairs cheaply: the literal starts of both patterns must agree."""
-    general_head = re.split(r"[*?]", general, maxsplit=1)[0]
-    specific_head = re.split(r"[*?]", specific, maxsplit=1)[0]
+    general_head = general[: _first_wildcard(general)]
+    specific_head = specific[: _first_wildcard(specific)]
     return specific_head.startswith(general_head) or general_head.startswith(specific_head)
+
+
+def _first_wildcard(pattern: str) -> int:
+    positions = [position for position in (pattern.find("*"), pattern.find("?")) if position >= 0]
+    return min(positions) if positions else len(pattern)
 
 
 # A glob is read as a non-deterministic automaton whose states are token positions:

@@ -210,7 +210,19 @@ def _subtrees(tree: Any) -> list[Any]:
     return [child for child in tree.children if hasattr(child, "data")]
 
 
+# Parsed bodies by file text: a directory's .tf files are read as siblings of each other,
+# so without this every file of a module would be parsed once per file in the module.
+_BODY_CACHE: dict[str, Body] = {}
+
+
 def _parse_hcl(text: str) -> Body:
+    body = _BODY_CACHE.get(text)
+    if body is None:
+        body = _BODY_CACHE[text] = _parse_hcl_text(text)
+    return body
+
+
+def _parse_hcl_text(text: str) -> Body:
     """Parse HCL text, raising ``TerraformSyntaxError`` with the position lark reports."""
     import lark
     from hcl2.api import parses_to_tree
