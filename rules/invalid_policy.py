@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import lru_cache
-from importlib import resources
 
-from scplint.model import PolicyKind, Placeholder
+import scplint
+from scplint.model import Placeholder, PolicyKind
 from scplint.rule import Example, Rule, Scope, Severity
 
+SCHEMA_DIR = os.path.join(os.path.dirname(scplint.__file__), "schemas")
 # AWS's managed RCPFullAWSAccess, the one RCP with an Allow statement.
 RCP_FULL_ACCESS = {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
 
@@ -262,7 +264,8 @@ def _validator(kind: PolicyKind):
     import jsonschema
 
     name = "rcp.json" if kind is PolicyKind.RCP else "scp.json"
-    schema = json.loads(resources.files("scplint").joinpath("schemas", name).read_text(encoding="utf-8"))
+    with open(os.path.join(SCHEMA_DIR, name), encoding="utf-8") as stream:
+        schema = json.load(stream)
     return jsonschema.Draft202012Validator(schema)
 
 

@@ -7,7 +7,6 @@ from scplint.evaluate.statements import (
     is_principal_key,
     region_entries,
 )
-from scplint.model import is_placeholder
 from scplint.rule import Example, Rule, Severity
 
 STRING_EXACT_OPERATORS = {"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"}

@@ -8,12 +8,10 @@ file and rule still runs.
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
 import os
 import time
 import traceback
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -110,6 +108,10 @@ class Linter:
         started = time.perf_counter()
         jobs = [(path, display_path(path, self.config.root), self.config.kind_for(path)) for path in files]
         try:
+            if len(jobs) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
+                import multiprocessing as mp
+                from concurrent.futures import ProcessPoolExecutor
+
             if len(jobs) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1 and "fork" in mp.get_all_start_methods():
                 workers = min(os.cpu_count() or 1, MAX_WORKERS)
                 with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:

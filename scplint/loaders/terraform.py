@@ -32,7 +32,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
@@ -40,7 +39,6 @@ from typing import Any, Iterator
 from scplint.model import (
     LoadProblem,
     LoadResult,
-    PathPart,
     Placeholder,
     PolicyDocument,
     PolicyKind,
