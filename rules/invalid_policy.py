@@ -71,6 +71,10 @@ class InvalidPolicy(Rule):
     valid = (
         Example('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'),
         Example(
+            '{"Version": "2012-10-17", "Statement": [{"Sid": "", "Effect": "Deny", "Action": "s3:*", "Resource": "*"},'
+            ' {"Sid": "", "Effect": "Deny", "Action": "ec2:*", "Resource": "*"}]}'
+        ),
+        Example(
             '{"Version": "2012-10-17", "Statement": {"Sid": "DenyS3", "Effect": "Deny", "Action": ["s3:*"], "Resource": "*",'
             ' "Condition": {"ForAnyValue:StringNotLikeIfExists": {"aws:TagKeys": ["team*"]}}}}'
         ),
@@ -107,6 +111,11 @@ class InvalidPolicy(Rule):
             message="Sid 'A' is used by statement 1 too",
         ),
         Example('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*"}]}', message="has neither Resource nor NotResource"),
+        Example('{"Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}', message="policy has no Version"),
+        Example(
+            '{"Version": "2012-10-17", "Statement": [{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}]}',
+            message="statement 1 contains a whole policy",
+        ),
         Example(
             '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "NotAction": "s3:GetObject", "Resource": "*"}]}',
             message="do not support NotAction",
@@ -132,11 +141,30 @@ class InvalidPolicy(Rule):
 
     def _schema_errors(self, document):
         data = document.data
+        nested = set()
+        for statement in document.statements:
+            if "Statement" in statement.data:
+                nested.add(statement.path)
+                yield self.report(
+                    document, statement.path,
+                    f"{statement.label} contains a whole policy (Version and Statement); "
+                    f"put its statements directly in the outer Statement list",
+                )
         validator = _validator(document.kind)
         for error in validator.iter_errors(data):
             if _involves_placeholder(error.instance):
                 continue
             path = tuple(error.absolute_path)
+            if any(path[: len(prefix)] == prefix for prefix in nested):
+                continue
+            if not path and error.validator == "required" and "Version" not in data and "Statement" in data:
+                yield self.report(
+                    document, path,
+                    'policy has no Version; without "Version": "2012-10-17" IAM reads policy variables '
+                    "such as ${aws:username} as literal text, and AWS's SCP syntax requires it",
+                    severity=Severity.WARNING,
+                )
+                continue
             if document.fragment and not path and error.validator == "required":
                 continue  # tooling adds Version when it assembles the fragment
             if document.kind is PolicyKind.RCP and _is_rcp_full_access_error(data, path):
@@ -148,14 +176,16 @@ class InvalidPolicy(Rule):
         first_by_sid: dict[str, object] = {}
         for statement in document.statements:
             sid = statement.sid
-            if sid is not None and not isinstance(sid, Placeholder):
+            # An empty Sid is what Terraform's aws_iam_policy_document writes for every
+            # statement without one, and AWS accepts several of them.
+            if sid and not isinstance(sid, Placeholder):
                 earlier = first_by_sid.setdefault(sid, statement)
                 if earlier is not statement:
                     yield self.report(
                         document, statement.element_path("Sid"),
                         f"{statement.label}: Sid {sid!r} is used by {_position(earlier)} too; Sids must be unique within a policy",
                     )
-            if "Resource" not in statement.data and "NotResource" not in statement.data:
+            if "Resource" not in statement.data and "NotResource" not in statement.data and "Statement" not in statement.data:
                 yield self.report(
                     document, statement.path,
                     f"{statement.label} has neither Resource nor NotResource; add \"Resource\": \"*\"",

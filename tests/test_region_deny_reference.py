@@ -129,3 +129,16 @@ def test_inverted_region_logic_blocks_listed_region(tmp_path):
     assert len(findings) == 1
     assert "us-east-1" in findings[0].message
     assert "globalaccelerator" not in findings[0].message
+
+
+def test_2020_example_flags_exactly_the_two_bad_entries(tmp_path, notaction_lists):
+    entries = notaction_lists["orgs_userguide_2020_08_to_2021_08"]
+    policy = _region_deny(entries, ["eu-west-1"])
+    knowledge = {code: rule for code, rule in RULES.items() if code.startswith("SCP1")}
+    findings = _lint(tmp_path, policy, knowledge)
+    flagged = sorted(finding.message.split("'")[1] for finding in findings)
+    assert flagged == ["awsbillingconsole:*", "s3:ListBuckets"]
+    text = (tmp_path / "policy.json").read_text(encoding="utf-8").splitlines()
+    for finding in findings:
+        quoted = finding.message.split("'")[1]
+        assert f'"{quoted}"' in text[finding.span.line - 1]
