@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from scplint.evaluate.keys import key_type, literal_entries
 from scplint.rule import Example, Rule, Severity
-from scplint.rules.unknown_condition_key import key_type, literal_entries
 
 # Operator families by the prefix of the base operator name, and the key type each one
 # compares. "IpAddress" and "NotIpAddress" share the IPAddress family.

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from scplint.evaluate.keys import is_multivalued, literal_entries
 from scplint.evaluate.statements import entry_has_placeholder
 from scplint.rule import Example, Rule, Severity
-from scplint.rules.unknown_condition_key import is_multivalued, literal_entries
 
 _NEGATED_FORMS = {
     "StringEquals": "StringNotEquals",

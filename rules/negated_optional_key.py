@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from scplint.evaluate.keys import literal_entries
 from scplint.evaluate.statements import entry_has_placeholder
 from scplint.model import is_placeholder
 from scplint.rule import Example, Rule, Severity
-from scplint.rules.unknown_condition_key import literal_entries
 
 # Keys that only requests made by an AWS service principal carry. A negated test on one
 # of them in a Deny denies every request that a user or role makes directly, IfExists or

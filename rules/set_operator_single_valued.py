@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from scplint.evaluate.keys import is_multivalued, literal_entries
 from scplint.rule import Example, Rule, Severity
-from scplint.rules.unknown_condition_key import is_multivalued, literal_entries
 
 
 class SetOperatorSingleValued(Rule):

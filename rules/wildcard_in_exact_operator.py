@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from scplint.evaluate.keys import key_type, literal_entries
 from scplint.model import is_placeholder
 from scplint.rule import Example, Rule, Severity
-from scplint.rules.unknown_condition_key import key_type, literal_entries
 
 EXACT_STRING_OPERATORS = {
     "StringEquals": "StringLike",

@@ -225,7 +225,10 @@ class Statement:
                 continue
             for key, values in tests.items():
                 path = self.path + ("Condition", operator, key)
-                entries.append(ConditionEntry(str(operator), str(key), tuple(as_list(values)), path))
+                # Keep Placeholder keys and operators as they are, so rules can skip them.
+                operator_text = operator if isinstance(operator, str) else str(operator)
+                key_text = key if isinstance(key, str) else str(key)
+                entries.append(ConditionEntry(operator_text, key_text, tuple(as_list(values)), path))
         return entries
 
     def conditions_on(self, *keys: str) -> list[ConditionEntry]:

@@ -61,8 +61,9 @@ def test_every_json_policy_is_linted_or_reported(corpus_dir):
 
 
 def test_examples_sarif_is_valid(shared_dir, tmp_path):
-    import jsonschema
     from pathlib import Path
+
+    import jsonschema
 
     examples = Path(__file__).resolve().parents[1] / "examples"
     output = tmp_path / "examples.sarif"

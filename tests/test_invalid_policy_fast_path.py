@@ -6,9 +6,9 @@ import copy
 import json
 
 import pytest
+from scplint.rules.invalid_policy import _validator, plainly_valid
 
 from scplint.model import PolicyKind
-from scplint.rules.invalid_policy import _validator, plainly_valid
 
 BASE = {
     "Version": "2012-10-17",

@@ -52,9 +52,9 @@ def test_installed_wheel_runs_every_rule(wheel, tmp_path):
         cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
     )
     assert listed.returncode == 0, listed.stderr
-    from scplint.registry import load_rules
-
     import json
+
+    from scplint.registry import load_rules
 
     installed_codes = sorted(rule["code"] for rule in json.loads(listed.stdout))
     assert installed_codes == sorted(load_rules())

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from scplint.evaluate.keys import is_multivalued, key_type, literal_entries, suggest_key
 from scplint.model import Placeholder, PolicyKind, Statement
 from scplint.registry import load_rules
 from scplint.rule import Example, Severity
-from scplint.rules.unknown_condition_key import is_multivalued, key_type, literal_entries, suggest_key
 from scplint.testing import lint_example
 
 RULES = load_rules()

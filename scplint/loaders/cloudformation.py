@@ -34,12 +34,14 @@ from scplint.loaders import ParsedFile
 from scplint.model import (
     LoadProblem,
     LoadResult,
-    Path as DataPath,
     Placeholder,
     PolicyDocument,
     PolicyKind,
     SourceMap,
     Span,
+)
+from scplint.model import (
+    Path as DataPath,
 )
 
 LOADER_NAME = "cloudformation"

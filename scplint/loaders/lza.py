@@ -25,12 +25,14 @@ from scplint.loaders import ParsedFile
 from scplint.model import (
     LoadProblem,
     LoadResult,
-    Path as DataPath,
     Placeholder,
     PolicyKind,
     PolicyReference,
     Span,
     as_list,
+)
+from scplint.model import (
+    Path as DataPath,
 )
 
 # Top-level keys of organization-config.yaml that list policy files, and the policy type
