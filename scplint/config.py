@@ -1,7 +1,7 @@
 """Settings from ``[tool.scplint]`` in ``pyproject.toml`` or from ``.scplint.toml``.
 
 The command line overrides the file. Keys use kebab-case in the file (``extend-select``)
-and snake_case here. ``.scplint.toml`` holds the same keys at its top level.
+and snake_case here. ``.scplint.toml`` contains the same keys at its top level.
 """
 
 from __future__ import annotations

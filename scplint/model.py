@@ -256,12 +256,12 @@ class PolicyDocument:
     # it verbatim (a JSON file, a heredoc). None when the document is built from
     # structured data, in which case the compact JSON serialisation is what is sent.
     deployed_text: str | None = None
-    # Where in the file the document sits when the file holds more than one (for
+    # Where in the file the document sits when the file contains more than one (for
     # example a CloudFormation logical ID); shown in messages.
     name: str | None = None
-    # True when the file holds statements only and tooling adds Version/Statement.
+    # True when the file contains statements only and tooling adds Version/Statement.
     fragment: bool = False
-    # Organisation targets the document is attached to, when a config file says so.
+    # Organisation targets the document is attached to, when a configuration file names them.
     attachments: list[str] = field(default_factory=list)
     # The path under which the document itself sits in the file's source map.
     root: Path = ()
@@ -330,10 +330,10 @@ class PolicyReference:
 
 @dataclass
 class LoadResult:
-    """What one loader found in one file."""
+    """The documents, problems and references that one loader found in one file."""
 
     documents: list[PolicyDocument] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
     references: list[PolicyReference] = field(default_factory=list)
-    # Why the file holds no policy, for ``-v``; None when it does.
+    # Why the file contains no policy, for ``-v``; None when it does.
     skipped: str | None = None

@@ -31,7 +31,7 @@ def _normalise(text: str) -> str:
     return text.replace(FIXTURE.resolve().as_uri() + "/", ROOT_TOKEN)
 
 
-@pytest.mark.parametrize(("output_format", "suffix"), [("text", "txt"), ("json", "json"), ("sarif", "sarif"), ("github", "txt")])
+@pytest.mark.parametrize(("output_format", "suffix"), [("text", "txt"), ("json", "json"), ("sarif", "sarif.json"), ("github", "txt")])
 def test_golden_output(output_format, suffix):
     result = _run("--output-format", output_format, "policies")
     assert result.returncode == 1, result.stderr

@@ -1,4 +1,4 @@
-"""Which global services a Region-deny statement blocks.
+"""The analysis of a Region-deny statement: the global services it blocks.
 
 Shared by SCP202 (services that AWS's own Region-deny example exempts) and SCP205 (other
 services that AWS's endpoint data lists as global).
