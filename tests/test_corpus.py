@@ -76,3 +76,17 @@ def test_examples_sarif_is_valid(shared_dir, tmp_path):
     log = json.loads(output.read_text(encoding="utf-8"))
     assert list(jsonschema.Draft4Validator(schema).iter_errors(log)) == []
     assert log["runs"][0]["results"]
+
+
+def test_no_finding_comes_from_a_placeholder(corpus_run):
+    """Template values may only produce the 'cannot decide' note, never a finding about them."""
+    import re
+
+    _, log = corpus_run
+    template = re.compile(r"\$\{(?!aws:)|\bvar\.|\blocal\.|!Ref|!Sub|\{\{|Fn::|ACCEL_LOOKUP")
+    offending = [
+        (r["ruleId"], r["message"]["text"])
+        for r in log["runs"][0]["results"]
+        if template.search(r["message"]["text"]) and not r["message"]["text"].startswith("cannot decide")
+    ]
+    assert offending == []
