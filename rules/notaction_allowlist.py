@@ -23,9 +23,10 @@ class NotActionAllowlist(Rule):
     not name: every unlisted service, and every service AWS launches later. The message
     counts the services it denies and names some that workloads commonly need.
 
-    A condition that only exempts principals (a break-glass role through
+    A condition that only exempts principals (a break-glass role through `ArnNotLike` on
     `aws:PrincipalArn`) does not make the statement safe: for every other principal it is
-    still an allowlist. A condition on another request property (for example
+    still an allowlist. A condition that aims the Deny at some principals (`ArnLike` on
+    the root user's ARN) or tests another request property (such as
     `aws:MultiFactorAuthPresent`) makes the statement a targeted Deny, which this rule
     leaves alone; so does a `Resource` other than `*`.
 
@@ -71,6 +72,11 @@ class NotActionAllowlist(Rule):
             '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": ["iam:*", "sts:*"], "Resource": "*",'
             ' "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1"]}}}]}'
         ),
+        # A targeted Deny: only the root user.
+        Example(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": ["s3:GetBucketPolicy"], "Resource": "*",'
+            ' "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}}]}'
+        ),
         # A targeted Deny: only requests without MFA.
         Example(
             '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": ["iam:ChangePassword"], "Resource": "*",'
@@ -108,6 +114,10 @@ class NotActionAllowlist(Rule):
             return
         other = [entry for entry in statement.conditions if not is_principal_key(entry.key)]
         if other:
+            return
+        # A positive test on the principal (ArnLike aws:PrincipalArn root, a Null test on a
+        # tag) aims the Deny at some principals: a targeted Deny, not an allowlist for all.
+        if any(not entry.is_negated for entry in statement.conditions):
             return
 
         from scplint.catalog import iam
