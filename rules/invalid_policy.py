@@ -101,6 +101,10 @@ class InvalidPolicy(Rule):
         Example('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": [], "Resource": "*"}]}', message="Action must not be an empty list"),
         Example('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3 GetObject", "Resource": "*"}]}', message="is not an action"),
         Example(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": "none"}]}',
+            message="Condition must be a JSON object of operator: {key: value}",
+        ),
+        Example(
             '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*",'
             ' "Condition": {"StringNotEqual": {"aws:RequestedRegion": "eu-west-1"}}}]}',
             message="'StringNotEqual' is not an IAM condition operator",
@@ -333,7 +337,9 @@ def _describe(error, path) -> tuple[str, bool]:
     else:
         key = None
     if template:
-        return template.format(value=_quote(error.instance), key=_quote(key)), error.validator == "not"
+        # str.replace, not str.format: templates contain literal braces such as "{key: value}".
+        text = template.replace("{value}", _quote(error.instance)).replace("{key}", _quote(key))
+        return text, error.validator == "not"
     return error.message, False
 
 

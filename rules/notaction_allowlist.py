@@ -72,6 +72,9 @@ class NotActionAllowlist(Rule):
             '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": ["iam:*", "sts:*"], "Resource": "*",'
             ' "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1"]}}}]}'
         ),
+        Example(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": "*", "Resource": "*"}]}'
+        ),
         # A targeted Deny: only the root user.
         Example(
             '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": ["s3:GetBucketPolicy"], "Resource": "*",'
@@ -88,6 +91,12 @@ class NotActionAllowlist(Rule):
         ),
     )
     invalid = (
+        # A Region test that holds in every Region narrows nothing.
+        Example(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": ["ec2:*"], "Resource": "*",'
+            ' "Condition": {"StringLike": {"aws:RequestedRegion": "*"}}}]}',
+            message="denies every action of",
+        ),
         Example(
             '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": ["ec2:*", "s3:*", "iam:*"], "Resource": "*"}]}',
             message="denies every action of",
@@ -110,22 +119,34 @@ class NotActionAllowlist(Rule):
                 f"{statement.label} is a Deny with NotAction whose Condition is not resolvable",
             )
             return
-        if region_entries(statement):
+        regions = region_entries(statement)
+        if regions and _narrows_regions(regions):
             return
-        other = [entry for entry in statement.conditions if not is_principal_key(entry.key)]
+        other = [
+            entry for entry in statement.conditions
+            if not is_principal_key(entry.key) and entry.key_lower != "aws:requestedregion"
+        ]
         if other:
             return
         # A positive test on the principal (ArnLike aws:PrincipalArn root, a Null test on a
         # tag) aims the Deny at some principals: a targeted Deny, not an allowlist for all.
-        if any(not entry.is_negated for entry in statement.conditions):
+        if any(not entry.is_negated for entry in statement.conditions if is_principal_key(entry.key)):
             return
 
         from scplint.catalog import iam
 
         prefixes = sorted(iam.service_prefixes())
         listed = [pattern for pattern in not_actions if not is_placeholder(pattern)]
+        if len(listed) < len(not_actions):
+            yield self.undecided(
+                document, statement.element_path("NotAction"),
+                f"{statement.label} is a Deny with NotAction, and some NotAction entries are not resolvable",
+            )
+            return
         mentioned = _service_matcher(listed)
         denied = [prefix for prefix in prefixes if not mentioned.fullmatch(prefix)]
+        if not denied:
+            return  # the list names every service, so the statement denies little or nothing
         named = [prefix for prefix in COMMONLY_NEEDED if prefix in denied][:MAX_NAMED]
         message = (
             f"{statement.label} denies every action of {len(denied)} of {len(prefixes)} services "
@@ -133,10 +154,23 @@ class NotActionAllowlist(Rule):
         )
         if named:
             message += f", among them {', '.join(named)}"
-        if statement.conditions:
-            keys = sorted({entry.key for entry in statement.conditions})
+        exemptions = [entry for entry in statement.conditions if is_principal_key(entry.key)]
+        if exemptions:
+            keys = sorted({entry.key for entry in exemptions})
             message += f"; its condition on {', '.join(keys)} exempts only principals, not services"
         yield self.report(document, statement.element_path("NotAction"), message, key=True)
+
+
+def _narrows_regions(entries) -> bool:
+    """Tell whether the Region test leaves some Region out, so the Deny is a Region deny."""
+    from scplint.catalog.regions import all_regions
+    from scplint.evaluate.conditions import regions_where_true
+
+    if any(isinstance(value, str) and "${" in value for entry in entries for value in entry.values):
+        return True  # depends on the principal; treat as a Region deny
+    regions = all_regions()
+    denied = regions_where_true(entries, regions)
+    return denied is None or len(denied) < len(regions)
 
 
 def _service_matcher(patterns: list[str]):

@@ -117,6 +117,13 @@ class RegionDenyWithoutBreakGlass(Rule):
             yield self.undecided(document, statement.element_path("Condition"), f"the Condition of {statement.label} is not resolvable")
             return
 
+        from scplint.catalog.regions import all_regions
+        from scplint.evaluate.conditions import regions_where_true
+
+        denied = regions_where_true(entries, all_regions())
+        if denied is None or not denied or _policy_variable_in(entries):
+            return  # denies in no Region, or the Region depends on the principal
+
         principal_entries = [entry for entry in statement.conditions if is_principal_key(entry.key)]
         if len(principal_entries) + len(entries) < len(statement.conditions):
             return  # narrowed by another request property, such as aws:SourceVpc: not a plain Region deny
@@ -162,9 +169,15 @@ class RegionDenyWithoutBreakGlass(Rule):
         )
 
 
+def _policy_variable_in(entries) -> bool:
+    return any(isinstance(value, str) and "${" in value for entry in entries for value in entry.values)
+
+
 def _never_matches(entry) -> str | None:
     """Explain why no value of a principal condition can match a real request, or return None."""
     operator = entry.base_operator
+    if operator == "Null":
+        return _null_never_matches(entry)
     reasons = []
     for value in entry.values:
         if not isinstance(value, str):
@@ -192,4 +205,21 @@ def _value_never_matches(entry, operator: str, value: str) -> str | None:
     if operator in STRING_EXACT_OPERATORS and ("*" in value or "?" in value):
         like = "ArnNotLike" if key in ARN_KEYS else "StringNotLike"
         return f"the wildcard in {value!r} is literal under {operator}; use {like}"
+    return None
+
+
+def _null_never_matches(entry) -> str | None:
+    """Explain why a Null test on a principal key exempts nobody, or return None.
+
+    ``aws:PrincipalArn`` and the other always-present keys are in every signed request,
+    so ``Null: false`` holds for every principal and exempts nobody. ``Null: true`` makes
+    the statement apply to no request, which is not a missing exemption.
+    """
+    from scplint.catalog.condition_keys import global_key
+
+    known = global_key(entry.key)
+    if known is None or not known.always_present:
+        return None
+    if all(str(value).lower() == "false" for value in entry.values):
+        return f"Null false on {entry.key} holds for every signed request, because every request carries that key"
     return None

@@ -88,7 +88,7 @@ class RegionDenyBlocksGlobalServices(Rule):
 
     def check_statement(self, statement, document):
         try:
-            analysis = analyse(statement)
+            analysis = analyse(statement, document.kind)
         except Unresolvable:
             yield self.undecided(
                 document, region_entries(statement)[0].path,

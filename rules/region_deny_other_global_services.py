@@ -58,7 +58,7 @@ class RegionDenyMissesGlobalServices(Rule):
 
     def check_statement(self, statement, document):
         try:
-            analysis = analyse(statement)
+            analysis = analyse(statement, document.kind)
         except Unresolvable:
             return  # SCP202 reports that it cannot decide
         if analysis is None:

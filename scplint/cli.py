@@ -52,12 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: text)",
     )
     parser.add_argument("-o", "--output-file", type=Path, help="write the output to this file instead of stdout")
-    parser.add_argument("--select", type=_codes, help="comma-separated rule codes or prefixes to run (default: ALL)")
-    parser.add_argument("--extend-select", type=_codes, default=[], help="codes or prefixes to run in addition to --select")
-    parser.add_argument("--ignore", type=_codes, default=[], help="codes or prefixes not to run")
+    parser.add_argument("--select", type=_codes, action="extend", help="comma-separated rule codes or prefixes to run (default: ALL)")
+    parser.add_argument("--extend-select", type=_codes, action="extend", default=[], help="codes or prefixes to run in addition to --select")
+    parser.add_argument("--ignore", type=_codes, action="extend", default=[], help="codes or prefixes not to run")
     parser.add_argument(
         "--fail-on", choices=("note", "warning", "error"),
-        help="lowest finding severity that makes the exit code 1 (default: note)",
+        help="lowest finding severity that makes the exit code 1 (default: warning)",
     )
     parser.add_argument("--kind", choices=("scp", "rcp"), help="lint files that no configuration or source format assigns as this policy kind (default: scp)")
     parser.add_argument("--strict", action="store_true", default=None, help="report values that hide behind unresolved placeholders as warnings, not notes")
@@ -96,7 +96,7 @@ def _configure_logging(verbosity: int) -> None:
 
 
 def _load_settings(args: argparse.Namespace):
-    from scplint.config import Config, ConfigError, find_config_file, load_config
+    from scplint.config import Config, ConfigError, find_config_file, find_repository_root, load_config
     from scplint.model import PolicyKind
     from scplint.rule import Severity
 
@@ -131,7 +131,14 @@ def _load_settings(args: argparse.Namespace):
     if args.no_gitignore:
         config.respect_gitignore = False
     config.rules_dirs = [*config.rules_dirs, *(folder.resolve() for folder in args.rules_dir)]
-    config.root = Path.cwd()
+    # GitHub code scanning and annotations resolve paths from the repository root, so
+    # those formats name files relative to it; text and JSON stay relative to the
+    # working directory, as editors and terminals expect.
+    config.repository_root = find_repository_root(_search_start(args.paths))
+    if config.output_format in ("sarif", "github") and config.repository_root is not None:
+        config.root = config.repository_root
+    else:
+        config.root = Path.cwd()
     return config
 
 
@@ -156,6 +163,10 @@ def _rules(config):
     unknown = set(config.rule_options) - set(available)
     if unknown:
         raise UsageError(f"options given for unknown rule codes: {', '.join(sorted(unknown))}")
+    for glob, codes in config.per_file_ignores.items():
+        for code in codes:
+            if code != "ALL" and not any(known.startswith(code) for known in available):
+                raise UsageError(f"per-file-ignores for {glob!r}: no rule code starts with {code!r}")
     return available, selected
 
 
@@ -213,6 +224,9 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates the file readable by its owner only
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)

@@ -30,7 +30,7 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     # Glob (gitignore syntax) -> codes or code prefixes ignored in matching files.
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
-    fail_on: Severity = Severity.NOTE
+    fail_on: Severity = Severity.WARNING
     output_format: str = "text"
     exclude: list[str] = field(default_factory=list)
     respect_gitignore: bool = True
@@ -48,10 +48,16 @@ class Config:
     root: Path = field(default_factory=Path.cwd)
     # The configuration file, if any; globs in it are relative to its folder.
     source: Path | None = None
+    # The git work tree that contains the linted paths, if any.
+    repository_root: Path | None = None
 
     @property
     def base(self) -> Path:
-        return self.source.parent if self.source is not None else self.root
+        """Return the folder that exclude, rcp-paths and per-file-ignores globs start from:
+        the configuration file's folder, else the repository root, else ``root``."""
+        if self.source is not None:
+            return self.source.parent
+        return self.repository_root or self.root
 
     def kind_for(self, path: Path) -> PolicyKind:
         if self.rcp_paths and _matches_any(self.rcp_paths, self._relative(path)):
@@ -79,6 +85,15 @@ def _matches_any(patterns: list[str], relative_path: str) -> bool:
 
     spec = pathspec.GitIgnoreSpec.from_lines(patterns)
     return spec.match_file(relative_path)
+
+
+def find_repository_root(start: Path) -> Path | None:
+    """Return the nearest folder at or above ``start`` that contains ``.git``, or None."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -133,9 +148,11 @@ def apply_table(config: Config, table: dict[str, Any], path: Path) -> None:
                 raise ConfigError(f"{where} must be a list of strings")
             setattr(config, key.replace("-", "_"), list(value))
         elif key == "per-file-ignores":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where} must be a table of glob = [codes]")
-            config.per_file_ignores = {str(glob): list(codes) for glob, codes in value.items()}
+            if not isinstance(value, dict) or not all(
+                isinstance(codes, list) and all(isinstance(code, str) for code in codes) for codes in value.values()
+            ):
+                raise ConfigError(f'{where} must be a table of "glob" = ["CODE", ...], with a list of codes for each glob')
+            config.per_file_ignores = {str(glob): [code.upper() for code in codes] for glob, codes in value.items()}
         elif key == "fail-on":
             config.fail_on = _severity(value, where)
         elif key in ("output-format", "format"):

@@ -65,7 +65,7 @@ class Linter:
         """Lint the files under ``paths``; return the result and path errors."""
         files, errors = discover(
             paths,
-            root=self.config.root,
+            root=self.config.base,
             extra_excludes=self.config.exclude,
             respect_gitignore=self.config.respect_gitignore,
         )
@@ -86,8 +86,14 @@ class Linter:
             findings.extend(outcome.findings)
             references.extend(outcome.references)
 
+        boundary = self.config.base.resolve()
         for reference in references:
             key = str(Path(reference.path).resolve())
+            if not Path(key).is_relative_to(boundary):
+                outside = self._outside_reference(reference, boundary)
+                if outside is not None:
+                    findings.append(outside)
+                continue
             if key not in loaded:
                 path = Path(reference.path)
                 outcome = self._outcome(path, self._load_one(path, reference.kind), result)
@@ -146,6 +152,15 @@ class Linter:
         outcome.findings = [self._problem_finding(display, problem) for problem in loaded.problems]
         outcome.findings = [finding for finding in outcome.findings if finding is not None]
         return outcome
+
+    def _outside_reference(self, reference: PolicyReference, boundary: Path) -> Finding | None:
+        problem = LoadProblem(
+            "SCP001",
+            f"policy file {reference.path} is outside {boundary}; scplint reads no files outside "
+            f"the repository, so lint that file where it is kept",
+            reference.span,
+        )
+        return self._problem_finding(reference.source_file or reference.path, problem)
 
     def _problem_finding(self, display: str, problem: LoadProblem) -> Finding | None:
         if problem.code not in self.selected:

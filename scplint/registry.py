@@ -24,6 +24,9 @@ from scplint.rule import Rule
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "scplint.rules"
+# Internal errors and unparsable files are reported whatever --select says, because a file
+# that cannot be read would otherwise pass every check. Ignoring the full code turns them off.
+ALWAYS_ON = frozenset({"SCP000", "SCP001"})
 
 
 class RuleLoadError(Exception):
@@ -151,6 +154,7 @@ def select_rules(
 
     When a select and an ignore prefix both match a code, the longer prefix wins; on a
     tie, ignore wins. ``ALL`` matches every code. Unknown prefixes raise RuleLoadError.
+    SCP000 and SCP001 stay selected unless ``ignore`` names them in full.
     """
     chosen = select if select is not None else ["ALL"]
     chosen = [*chosen, *extend_select]
@@ -172,6 +176,8 @@ def select_rules(
     for code, rule in rules.items():
         selected_weight = weight(chosen, code)
         ignored_weight = weight(ignore, code)
+        if code in ALWAYS_ON and ignored_weight < len(code):
+            selected_weight = max(selected_weight, 0)
         if selected_weight >= 0 and selected_weight > ignored_weight:
             selected[code] = rule
     return selected

@@ -28,7 +28,9 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 
 
 def _normalise(text: str) -> str:
-    return text.replace(FIXTURE.resolve().as_uri() + "/", ROOT_TOKEN)
+    """Replace the checkout's location, which differs between machines, with a token."""
+    repository = HERE.parent.resolve().as_uri() + "/"
+    return text.replace(FIXTURE.resolve().as_uri() + "/", ROOT_TOKEN).replace(repository, ROOT_TOKEN)
 
 
 @pytest.mark.parametrize(("output_format", "suffix"), [("text", "txt"), ("json", "json"), ("sarif", "sarif.json"), ("github", "txt")])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scplint.evaluate.statements import coverage, entry_has_placeholder, has_unresolved_condition, region_entries
-from scplint.model import Statement
+from scplint.model import PolicyKind, Statement, is_placeholder
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Unresolvable(Exception):
     """The Region condition depends on a placeholder value."""
 
 
-def analyse(statement: Statement) -> RegionDenyAnalysis | None:
+def analyse(statement: Statement, kind: PolicyKind = PolicyKind.SCP) -> RegionDenyAnalysis | None:
     """Analyse a Deny statement with an ``aws:RequestedRegion`` condition; None for others.
 
     Raises Unresolvable when a placeholder decides which Regions are allowed. The result
@@ -50,7 +50,7 @@ def analyse(statement: Statement) -> RegionDenyAnalysis | None:
     """
     if "region_deny" not in statement.memo:
         try:
-            statement.memo["region_deny"] = _analyse(statement)
+            statement.memo["region_deny"] = _analyse(statement, kind)
         except Unresolvable as error:
             statement.memo["region_deny"] = error
     outcome = statement.memo["region_deny"]
@@ -59,12 +59,16 @@ def analyse(statement: Statement) -> RegionDenyAnalysis | None:
     return outcome
 
 
-def _analyse(statement: Statement) -> RegionDenyAnalysis | None:
+def _analyse(statement: Statement, kind: PolicyKind) -> RegionDenyAnalysis | None:
     entries = region_entries(statement)
     if not statement.is_deny or not entries:
         return None
     if has_unresolved_condition(statement) or any(entry_has_placeholder(entry) for entry in entries):
         raise Unresolvable()
+    if any(_has_policy_variable(entry) for entry in entries):
+        raise Unresolvable()  # the allowed Region depends on the principal, such as a tag
+    if _never_applies(statement) or not _names_commercial_regions(entries):
+        return None
 
     from scplint.catalog import iam
     from scplint.catalog.global_services import companion_services, global_services
@@ -72,6 +76,9 @@ def _analyse(statement: Statement) -> RegionDenyAnalysis | None:
     from scplint.evaluate.conditions import regions_where_true
 
     services = global_services()
+    if kind is PolicyKind.RCP:
+        governed = iam.rcp_supported_services()
+        services = [service for service in services if service.prefix in governed]
     candidates = sorted(set(all_regions()) | {service.region for service in services})
     denied = regions_where_true(entries, candidates)
     if denied is None:
@@ -80,9 +87,11 @@ def _analyse(statement: Statement) -> RegionDenyAnalysis | None:
     blocked: list[BlockedService] = []
     exempted: set[str] = set()
     for service in services:
-        if service.region not in denied:
+        if service.region not in denied or not resources_may_include(statement, service.prefix):
             continue
         result = coverage(statement, _expand(iam, service.actions))
+        if result.uncertain:
+            raise Unresolvable()
         if not result.applies:
             exempted.add(service.prefix)
             continue
@@ -103,6 +112,64 @@ def _analyse(statement: Statement) -> RegionDenyAnalysis | None:
         exempted=frozenset(exempted),
         missing_companions=tuple(missing),
     )
+
+
+def _has_policy_variable(entry) -> bool:
+    return any(isinstance(value, str) and "${" in value for value in entry.values)
+
+
+def _never_applies(statement: Statement) -> bool:
+    """Tell whether a Null test requires a key that every signed request carries to be absent."""
+    from scplint.catalog.condition_keys import global_key
+
+    for entry in statement.conditions:
+        if entry.base_operator != "Null" or entry.qualifier is not None:
+            continue
+        known = global_key(entry.key)
+        if known is not None and known.always_present and any(str(value).lower() == "true" for value in entry.values):
+            return True
+    return False
+
+
+def _names_commercial_regions(entries) -> bool:
+    """Tell whether the Region values include commercial Regions or patterns, so that the
+    table of us-east-1 and us-west-2 services applies.
+
+    GovCloud and China have global endpoints of their own in other Regions, which the
+    table does not describe, so a Region deny that names only their Regions is skipped.
+    """
+    from scplint.catalog.regions import region_partition
+
+    partitions = set()
+    for entry in entries:
+        for value in entry.values:
+            if not isinstance(value, str):
+                continue
+            partition = region_partition(value.lower())
+            partitions.add(partition or "aws")
+    return not partitions or "aws" in partitions
+
+
+def resources_may_include(statement: Statement, service: str) -> bool:
+    """Tell whether the statement's Resource can name resources of ``service``.
+
+    ``Resource: "*"``, a missing Resource, ``NotResource`` and anything that is not an ARN
+    count as yes; an ARN counts when its service field (``arn:aws:SERVICE:...``) matches.
+    """
+    from scplint.evaluate.actions import compile_action_pattern
+
+    resources = statement.resources
+    if resources is None or statement.not_resources is not None:
+        return True
+    for resource in resources:
+        if is_placeholder(resource) or resource == "*":
+            return True
+        parts = resource.split(":", 3)
+        if len(parts) < 4 or parts[0] != "arn":
+            return True
+        if compile_action_pattern(parts[2]).fullmatch(service):
+            return True
+    return False
 
 
 def _expand(iam, patterns) -> tuple[str, ...]:

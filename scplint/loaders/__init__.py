@@ -100,9 +100,13 @@ def load_file(path: Path, display: str, kind: PolicyKind = PolicyKind.SCP) -> Lo
 
     parsed = parse_structured(path, display, text)
     if parsed.data is None:
-        if parsed.problems:
-            return LoadResult(problems=parsed.problems)
-        return LoadResult(skipped="the file contains no data")
+        if not parsed.problems:
+            return LoadResult(skipped="the file contains no data")
+        if not _looks_like_policy(text):
+            # JSON with comments (tsconfig.json, VS Code settings) and templates that are
+            # no policy at all are common in repositories; only policy-like text is reported.
+            return LoadResult(skipped=f"not valid JSON or YAML, and no policy elements in it: {parsed.problems[0].message}")
+        return LoadResult(problems=parsed.problems)
     for module_name in STRUCTURED_LOADERS:
         try:
             module = importlib.import_module(module_name)
@@ -118,3 +122,16 @@ def load_file(path: Path, display: str, kind: PolicyKind = PolicyKind.SCP) -> Lo
     # package.json is another tool's business.
     syntax_errors = [problem for problem in parsed.problems if problem.code == "SCP001"]
     return LoadResult(problems=syntax_errors, skipped="not a policy document")
+
+
+# Policy elements, the statement keys of Terraform-style statement lists, and the keys of
+# the configuration formats that deploy policies.
+_POLICY_MARKERS = (
+    "Statement", "Effect", "effect:", '"effect"', "AWS::Organizations::Policy",
+    "serviceControlPolicies", "deploy_method", "OC::ORG::",
+)
+
+
+def _looks_like_policy(text: str) -> bool:
+    """Tell whether unparsable text mentions a policy element or a policy-bearing config key."""
+    return any(marker in text for marker in _POLICY_MARKERS)

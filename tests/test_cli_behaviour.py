@@ -1,0 +1,92 @@
+"""Command-line behaviour that users rely on: selection, paths, output files, bad settings."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+BLANKET = '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "rekognition:*", "Resource": "*"}]}'
+
+
+def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "scplint", *args], cwd=cwd, capture_output=True, text=True, check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+def test_parse_errors_survive_select(tmp_path):
+    (tmp_path / "broken.json").write_text('{"Statement": [', encoding="utf-8")
+    result = _run(tmp_path, "--isolated", "--select", "SCP2", "--fail-on", "error", ".")
+    assert result.returncode == 1
+    assert "SCP001" in result.stdout
+
+
+def test_ignore_in_full_silences_parse_errors(tmp_path):
+    (tmp_path / "broken.json").write_text('{"Statement": [', encoding="utf-8")
+    result = _run(tmp_path, "--isolated", "--ignore", "SCP001", ".")
+    assert result.returncode == 0, result.stdout
+
+
+def test_json_with_comments_is_not_a_finding(tmp_path):
+    (tmp_path / "tsconfig.json").write_text('{\n  // compiler options\n  "compilerOptions": {}\n}\n', encoding="utf-8")
+    result = _run(tmp_path, "--isolated", ".")
+    assert result.returncode == 0, result.stdout
+
+
+def test_repeated_select_options_add_up(tmp_path):
+    (tmp_path / "p.json").write_text(BLANKET.replace("rekognition:*", "rekognitoin:*"), encoding="utf-8")
+    result = _run(tmp_path, "--isolated", "--select", "SCP101", "--select", "SCP204", "p.json")
+    assert "SCP101" in result.stdout
+
+
+def test_per_file_ignores_must_be_lists(tmp_path):
+    (tmp_path / ".scplint.toml").write_text('[per-file-ignores]\n"*.json" = "SCP204"\n', encoding="utf-8")
+    (tmp_path / "p.json").write_text(BLANKET, encoding="utf-8")
+    result = _run(tmp_path, "p.json")
+    assert result.returncode == 2
+    assert ".scplint.toml" in result.stderr
+    assert "per-file-ignores" in result.stderr
+
+
+def test_per_file_ignores_reject_unknown_codes(tmp_path):
+    (tmp_path / ".scplint.toml").write_text('[per-file-ignores]\n"*.json" = ["SCP2O4"]\n', encoding="utf-8")
+    (tmp_path / "p.json").write_text(BLANKET, encoding="utf-8")
+    result = _run(tmp_path, "p.json")
+    assert result.returncode == 2
+    assert "SCP2O4" in result.stderr
+
+
+def test_sarif_paths_are_relative_to_repository(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "p.json").write_text(BLANKET, encoding="utf-8")
+    result = _run(tmp_path / "policies", "--isolated", "--output-format", "sarif", ".")
+    assert '"uri": "policies/p.json"' in result.stdout
+    text = _run(tmp_path / "policies", "--isolated", ".")
+    assert text.stdout.startswith("p.json:")
+
+
+def test_output_file_is_world_readable(tmp_path):
+    (tmp_path / "p.json").write_text(BLANKET, encoding="utf-8")
+    _run(tmp_path, "--isolated", "-o", "out.txt", "p.json")
+    mode = stat.S_IMODE((tmp_path / "out.txt").stat().st_mode)
+    assert mode & 0o044 == 0o044
+
+
+def test_reference_outside_repository_is_not_read(tmp_path):
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)
+    (tmp_path / "outside.json").write_text(BLANKET, encoding="utf-8")
+    (repository / "organization-config.yaml").write_text(
+        "serviceControlPolicies:\n  - name: Outside\n    policy: ../outside.json\n    type: customerManaged\n"
+        "    deploymentTargets:\n      organizationalUnits: [Root]\n",
+        encoding="utf-8",
+    )
+    result = _run(repository, "--isolated", ".")
+    assert "outside" in result.stdout
+    assert "SCP204" not in result.stdout
+    assert "rekognition" not in result.stdout
