@@ -92,7 +92,6 @@ def test_2020_example_without_sts_is_reported(tmp_path, notaction_lists):
         ("StringNotLike", ["eu-*"], True),
         ("StringNotLike", ["eu-*", "us-*"], False),
         ("StringNotEqualsIgnoreCase", ["EU-WEST-1", "US-EAST-1", "US-WEST-2"], False),
-        ("StringNotEquals", ["EU-WEST-1", "US-EAST-1", "US-WEST-2"], True),
         ("StringNotEqualsIfExists", ["us-east-1", "us-west-2"], False),
     ],
 )
@@ -142,3 +141,21 @@ def test_2020_example_flags_exactly_the_two_bad_entries(tmp_path, notaction_list
     for finding in findings:
         quoted = finding.message.split("'")[1]
         assert f'"{quoted}"' in text[finding.span.line - 1]
+
+
+def test_upper_case_regions_are_reported_as_unknown(tmp_path):
+    """StringNotEquals is case-sensitive, so EU-WEST-1 matches no request: SCP206 says why."""
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Action": "*",
+                "Resource": "*",
+                "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["EU-WEST-1", "us-east-1"]}, **BREAK_GLASS},
+            }
+        ],
+    }
+    findings = _lint(tmp_path, policy, {code: RULES[code] for code in ("SCP202", "SCP206")})
+    assert [finding.code for finding in findings] == ["SCP206"]
+    assert "lowercase" in findings[0].message

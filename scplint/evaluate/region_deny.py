@@ -67,7 +67,7 @@ def _analyse(statement: Statement, kind: PolicyKind) -> RegionDenyAnalysis | Non
         raise Unresolvable()
     if any(_has_policy_variable(entry) for entry in entries):
         raise Unresolvable()  # the allowed Region depends on the principal, such as a tag
-    if _never_applies(statement) or not _names_commercial_regions(entries):
+    if _never_applies(statement) or not _names_commercial_regions(entries) or _names_unknown_regions(entries):
         return None
 
     from scplint.catalog import iam
@@ -148,6 +148,22 @@ def _names_commercial_regions(entries) -> bool:
             partition = region_partition(value.lower())
             partitions.add(partition or "aws")
     return not partitions or "aws" in partitions
+
+
+def _names_unknown_regions(entries) -> bool:
+    """Tell whether a literal Region value is no Region code; SCP206 reports those."""
+    from scplint.catalog.regions import region_exists
+
+    for entry in entries:
+        if not entry.base_operator.startswith("String"):
+            continue
+        fold = entry.base_operator.endswith("IgnoreCase")
+        for value in entry.values:
+            if not isinstance(value, str) or is_placeholder(value) or "*" in value or "?" in value:
+                continue
+            if not region_exists(value.lower() if fold else value):
+                return True
+    return False
 
 
 def resources_may_include(statement: Statement, service: str) -> bool:
