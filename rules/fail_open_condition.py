@@ -23,6 +23,15 @@ def _is_tag_key_list(key: str) -> bool:
     return key.lower().endswith("tagkeys") and is_multivalued(key) is True
 
 
+def _is_mfa_false_test(entry) -> bool:
+    """Tell whether the entry is ``Bool`` (without IfExists) on MFA presence being false."""
+    return (
+        entry.key_lower == "aws:multifactorauthpresent"
+        and entry.operator == "Bool"
+        and any(str(value).lower() == "false" for value in entry.values)
+    )
+
+
 def _with_parts(entry, qualifier: str | None, base: str) -> str:
     prefix = f"{qualifier}:" if qualifier else ""
     return f"{prefix}{base}{'IfExists' if entry.if_exists else ''}"
@@ -56,6 +65,10 @@ class FailOpenCondition(Rule):
       (`ForAllValues:StringLike {"aws:TagKeys": ["team", "env"]}`): the Allow-style gate
       copied into a Deny denies requests whose values are all allowed, and lets through
       any request with a value outside the list.
+
+    Reported in a Deny: `"Bool": {"aws:MultiFactorAuthPresent": "false"}`. Requests signed
+    with long-term access keys do not carry the key, so the test is false for them and
+    the Deny meant for requests without MFA skips exactly those; `BoolIfExists` covers them.
 
     Reported in an Allow, on any key:
 
@@ -134,6 +147,12 @@ class FailOpenCondition(Rule):
             message="any request with a value outside the list",
         ),
         Example(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:DeleteUser", "Resource": "*",'
+            ' "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]}',
+            message="use BoolIfExists",
+            path=("Statement", 0, "Condition", "Bool", "aws:MultiFactorAuthPresent"),
+        ),
+        Example(
             '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*",'
             ' "Condition": {"StringEqualsIfExists": {"aws:PrincipalTag/team": "platform"}}}]}',
             message="grants every request that lacks the key",
@@ -161,6 +180,14 @@ class FailOpenCondition(Rule):
                 yield from self._check_allow(statement, document, entry)
 
     def _check_deny(self, statement, document, entry):
+        if _is_mfa_false_test(entry):
+            yield self.report(
+                document, entry.path,
+                f"{statement.label}: requests signed with long-term access keys carry no {entry.key}, so "
+                f"Bool is false for them and this Deny does not apply; use BoolIfExists",
+                key=True,
+            )
+            return
         # Only tag-key lists are allowlists of what the request adds. For keys such as
         # aws:CalledVia, ForAllValues:StringNotEquals is AWS's documented exemption form
         # ("deny unless the call passed through one of these services").
