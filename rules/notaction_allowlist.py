@@ -6,7 +6,7 @@ from scplint.evaluate.statements import (
     is_principal_key,
     region_entries,
 )
-from scplint.model import is_placeholder
+from scplint.model import PolicyKind, is_placeholder
 from scplint.rule import Example, Rule, Severity
 
 # Services that almost every workload calls, named first when the rule lists what a
@@ -65,6 +65,8 @@ class NotActionAllowlist(Rule):
     name = "notaction-allowlist"
     summary = "A Deny with NotAction denies every unlisted and future service"
     severity = Severity.WARNING
+    # RCPs reject NotAction (SCP002 reports it) and govern only some services.
+    kinds = frozenset({PolicyKind.SCP})
 
     valid = (
         # AWS's Region-deny shape: the Region condition narrows the NotAction Deny.

@@ -52,9 +52,12 @@ class PolicyTooLarge(Rule):
     severity = Severity.ERROR
     scope = Scope.DOCUMENT
     options = (
-        Option("max_size", int, 10_240, "size limit for SCPs, in characters"),
-        Option("rcp_max_size", int, 5_120, "size limit for RCPs, in characters"),
-        Option("warn_ratio", float, 0.9, "share of the limit from which a warning is reported (0 to 1; 1 disables it)"),
+        Option("max_size", int, 10_240, "size limit for SCPs, in characters", minimum=1),
+        Option("rcp_max_size", int, 5_120, "size limit for RCPs, in characters", minimum=1),
+        Option(
+            "warn_ratio", float, 0.9, "share of the limit from which a warning is reported (0 to 1; 1 disables it)",
+            minimum=0, maximum=1,
+        ),
     )
 
     valid = (

@@ -66,7 +66,13 @@ class UnknownAction(Rule):
 
         for element in ACTION_ELEMENTS:
             for index, action in enumerate(statement.strings(element) or ()):
-                if is_placeholder(action) or action.count(":") != 1:
+                if is_placeholder(action):
+                    yield self.undecided(
+                        document, statement.element_path(element, index),
+                        f"{element} entry {action!r} in {statement.label} is not resolvable, so it is not checked",
+                    )
+                    continue
+                if action.count(":") != 1:
                     continue
                 prefix, name = action.split(":", 1)
                 if "*" in prefix or "?" in prefix or not iam.service_exists(prefix) or not name:

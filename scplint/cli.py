@@ -122,7 +122,10 @@ def _load_settings(args: argparse.Namespace):
     if args.output_format:
         config.output_format = args.output_format
     if config.output_format not in FORMATS:
-        raise UsageError(f"unknown output format {config.output_format!r}; choose from {', '.join(FORMATS)}")
+        raise UsageError(
+            f"{config.source}: setting 'output-format': unknown format {config.output_format!r}; "
+            f"choose from {', '.join(FORMATS)}"
+        )
     if args.kind:
         config.default_kind = PolicyKind(args.kind.upper())
     if args.strict:
@@ -163,6 +166,9 @@ def _rules(config):
     unknown = set(config.rule_options) - set(available)
     if unknown:
         raise UsageError(f"options given for unknown rule codes: {', '.join(sorted(unknown))}")
+    unknown = set(config.severity) - set(available)
+    if unknown:
+        raise UsageError(f"{config.source}: [severity] names unknown rule codes: {', '.join(sorted(unknown))}")
     for glob, codes in config.per_file_ignores.items():
         for code in codes:
             if code != "ALL" and not any(known.startswith(code) for known in available):
@@ -183,7 +189,8 @@ def _lint(argv: list[str]) -> int:
     try:
         linter = Linter(config, available, selected)
     except ValueError as error:  # an invalid rule option
-        raise UsageError(str(error)) from None
+        where = f"{config.source}: [rules] " if config.source else ""
+        raise UsageError(f"{where}{error}") from None
     result, path_errors = linter.lint_paths(args.paths or ["."])
     for message in path_errors:
         print(f"scplint: error: {message}", file=sys.stderr)
@@ -191,6 +198,9 @@ def _lint(argv: list[str]) -> int:
     for name, seconds in sorted(linter.timings.items(), key=lambda item: -item[1]):
         log.debug("time in %s: %.1f ms", name, seconds * 1000)
 
+    if path_errors and not result.files:
+        return EXIT_ERROR  # nothing was linted, so a summary would mislead
+    result.errors = path_errors
     color = _use_color(args.color) and args.output_file is None
     output = render(config.output_format, result, color=color, root=config.root)
     if args.output_file is not None:

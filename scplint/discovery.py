@@ -17,11 +17,14 @@ Files are not opened here: loaders decide whether a file holds a policy.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from scplint.loaders import LINTABLE_SUFFIXES
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import pathspec
@@ -160,15 +163,27 @@ def _walk(
             is_file = entry.is_file()
         except OSError:
             continue
+        if entry.is_symlink() and not is_file:
+            log.info("%s: skipped: a symbolic link to a folder (not followed, to avoid loops)", path)
+            continue
         if is_dir:
             if entry.name in DEFAULT_EXCLUDES:
+                log.debug("%s: skipped: excluded by default", path)
                 continue
-            if rules.ignores(path, True) or _matches_extra(extra, path, root, True):
+            if rules.ignores(path, True):
+                log.info("%s: skipped: ignored by .gitignore", path)
+                continue
+            if _matches_extra(extra, path, root, True):
+                log.info("%s: skipped: matches an exclude pattern", path)
                 continue
             child_rules = rules.with_directory(path) if respect_gitignore else rules
             _walk(path, child_rules, extra, root, respect_gitignore, found)
         elif is_file and Path(entry.name).suffix.lower() in LINTABLE_SUFFIXES:
-            if rules.ignores(path, False) or _matches_extra(extra, path, root, False):
+            if rules.ignores(path, False):
+                log.info("%s: skipped: ignored by .gitignore", path)
+                continue
+            if _matches_extra(extra, path, root, False):
+                log.info("%s: skipped: matches an exclude pattern", path)
                 continue
             found.add(path)
 

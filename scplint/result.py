@@ -17,3 +17,5 @@ class LintResult:
     rules: dict[str, type[Rule]] = field(default_factory=dict)
     # Source text per display path, for the caret lines of the text output.
     sources: dict[str, str] = field(default_factory=dict)
+    # Paths given on the command line that do not exist; the run failed for them.
+    errors: list[str] = field(default_factory=list)

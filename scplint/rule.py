@@ -70,6 +70,8 @@ class Option:
     type: type
     default: Any
     help: str
+    minimum: float | None = None
+    maximum: float | None = None
 
     def convert(self, value: Any) -> Any:
         if self.type is float and isinstance(value, int) and not isinstance(value, bool):
@@ -80,6 +82,10 @@ class Option:
             raise ValueError(
                 f"option {self.name!r} must be of type {self.type.__name__}, got {value!r}"
             )
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError(f"option {self.name!r} must be at least {self.minimum}, got {value!r}")
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(f"option {self.name!r} must be at most {self.maximum}, got {value!r}")
         return value
 
 

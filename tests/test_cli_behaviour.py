@@ -90,3 +90,30 @@ def test_reference_outside_repository_is_not_read(tmp_path):
     assert "outside" in result.stdout
     assert "SCP204" not in result.stdout
     assert "rekognition" not in result.stdout
+
+
+def test_missing_path_marks_sarif_run_failed(tmp_path):
+    import json
+
+    (tmp_path / "p.json").write_text(BLANKET, encoding="utf-8")
+    result = _run(tmp_path, "--isolated", "--output-format", "sarif", "nothere.json", "p.json")
+    assert result.returncode == 2
+    invocation = json.loads(result.stdout)["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert "nothere.json" in invocation["toolExecutionNotifications"][0]["message"]["text"]
+
+
+def test_only_missing_paths_print_no_summary(tmp_path):
+    result = _run(tmp_path, "--isolated", "nothere/")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "nothere/" in result.stderr
+
+
+def test_rule_option_error_names_configuration_file(tmp_path):
+    (tmp_path / ".scplint.toml").write_text("[rules.SCP003]\nwarn-ratio = 7\n", encoding="utf-8")
+    (tmp_path / "p.json").write_text(BLANKET, encoding="utf-8")
+    result = _run(tmp_path, "p.json")
+    assert result.returncode == 2
+    assert ".scplint.toml" in result.stderr
+    assert "warn_ratio" in result.stderr

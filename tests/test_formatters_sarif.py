@@ -65,6 +65,12 @@ GOLDEN = """\
         }
       },
       "columnKind": "unicodeCodePoints",
+      "invocations": [
+        {
+          "executionSuccessful": true,
+          "toolExecutionNotifications": []
+        }
+      ],
       "results": [
         {
           "ruleId": "SCP201",

@@ -68,6 +68,15 @@ def build_log(
     if root is not None:
         run["originalUriBaseIds"] = {SRCROOT: {"uri": _directory_uri(root)}}
     run["columnKind"] = "unicodeCodePoints"
+    crashes = [finding.message for finding in result.findings if finding.code == "SCP000"]
+    run["invocations"] = [
+        {
+            "executionSuccessful": not (result.errors or crashes),
+            "toolExecutionNotifications": [
+                {"level": "error", "message": {"text": message}} for message in [*result.errors, *crashes]
+            ],
+        }
+    ]
     run["results"] = results
 
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
