@@ -169,8 +169,12 @@ def _narrows_regions(entries) -> bool:
     from scplint.catalog.regions import all_regions
     from scplint.evaluate.conditions import regions_where_true
 
+    from scplint.evaluate.region_deny import names_unknown_regions
+
     if any(isinstance(value, str) and "${" in value for entry in entries for value in entry.values):
         return True  # depends on the principal; treat as a Region deny
+    if names_unknown_regions(entries):
+        return True  # a Region deny with a typo or an unfilled placeholder, which SCP206 reports
     regions = all_regions()
     denied = regions_where_true(entries, regions)
     return denied is None or len(denied) < len(regions)

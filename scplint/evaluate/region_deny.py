@@ -67,7 +67,7 @@ def _analyse(statement: Statement, kind: PolicyKind) -> RegionDenyAnalysis | Non
         raise Unresolvable()
     if any(_has_policy_variable(entry) for entry in entries):
         raise Unresolvable()  # the allowed Region depends on the principal, such as a tag
-    if _never_applies(statement) or not _names_commercial_regions(entries) or _names_unknown_regions(entries):
+    if _never_applies(statement) or not _names_commercial_regions(entries) or names_unknown_regions(entries):
         return None
 
     from scplint.catalog import iam
@@ -150,7 +150,7 @@ def _names_commercial_regions(entries) -> bool:
     return not partitions or "aws" in partitions
 
 
-def _names_unknown_regions(entries) -> bool:
+def names_unknown_regions(entries) -> bool:
     """Tell whether a literal Region value is no Region code; SCP206 reports those."""
     from scplint.catalog.regions import region_exists
 

@@ -44,7 +44,10 @@ _SERVERLESS_SOURCES = frozenset({"self", "opt", "env", "sls", "param"})
 # Jinja and Mustache `{{ }}` (also CloudFormation dynamic references `{{resolve:...}}`),
 # Jinja statements `{% %}`, Terraform template directives `%{ }`, and documentation
 # placeholders such as `<my-vpc-region>`, which no ARN, action or Region contains.
-_OTHER_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|%\{.*?\}|<[A-Za-z][^<>]*>", re.DOTALL)
+_OTHER_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|%\{.*?\}", re.DOTALL)
+_DOCUMENTATION_PLACEHOLDER = re.compile(r"<[A-Za-z][^<>]*>")
+# A whole value in single braces, such as "{example-region-1}" in AWS's sample policies.
+_WHOLE_BRACE_VALUE = re.compile(r"^\{[A-Za-z][^{}\s]*\}$")
 # Action macros of policy preprocessors that expand access levels, such as `ec2:{Write}`
 # or `iam:{Exclude:ListUsers}`: braces right after a service prefix.
 _ACTION_MACRO = re.compile(r"^[A-Za-z0-9-]+:[^{}$]*\{[^{}]+\}")
@@ -52,9 +55,11 @@ _ACTION_MACRO = re.compile(r"^[A-Za-z0-9-]+:[^{}$]*\{[^{}]+\}")
 
 def is_template_string(text: str) -> bool:
     """Tell whether ``text`` contains a template placeholder that is not an IAM policy variable."""
+    if _DOCUMENTATION_PLACEHOLDER.search(text):
+        return True
     if "{" not in text:
         return False
-    if _OTHER_TEMPLATE.search(text) or _ACTION_MACRO.match(text):
+    if _OTHER_TEMPLATE.search(text) or _ACTION_MACRO.match(text) or _WHOLE_BRACE_VALUE.match(text):
         return True
     for match in _DOLLAR_BRACE.finditer(text):
         inner = match.group(1).strip()
