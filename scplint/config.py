@@ -24,6 +24,25 @@ class ConfigError(Exception):
 
 
 @dataclass
+class Suppression:
+    """One ``[[tool.scplint.suppress]]`` entry: codes accepted for one statement of a file."""
+
+    path: str
+    codes: list[str]
+    reason: str
+    # The statement's Sid, or its 1-based position; None accepts the codes for the whole file.
+    statement: str | int | None = None
+    used: int = 0
+
+    def statement_label(self) -> str | None:
+        if self.statement is None:
+            return None
+        if isinstance(self.statement, int):
+            return f"statement {self.statement}"
+        return f"statement {self.statement!r}"
+
+
+@dataclass
 class Config:
     select: list[str] | None = None
     extend_select: list[str] = field(default_factory=list)
@@ -42,6 +61,8 @@ class Config:
     strict: bool = False
     # Per-rule options: {"SCP003": {"max_size": 10240}}.
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Findings accepted on purpose, one statement at a time, each with its reason.
+    suppressions: list[Suppression] = field(default_factory=list)
     # Per-rule severity overrides: {"SCP204": Severity.ERROR}.
     severity: dict[str, Severity] = field(default_factory=dict)
     # Folder that paths in findings are relative to (the working directory in the CLI).
@@ -71,6 +92,10 @@ class Config:
             if _matches_any([pattern], relative):
                 codes.extend(ignored)
         return codes
+
+    def relative_to_base(self, path: Path) -> str:
+        """Return ``path`` (absolute, or relative to ``root``) relative to ``base``, in POSIX form."""
+        return self._relative(path)
 
     def _relative(self, path: Path) -> str:
         path = (self.root / path).resolve()
@@ -170,6 +195,8 @@ def apply_table(config: Config, table: dict[str, Any], path: Path) -> None:
             if not isinstance(value, dict):
                 raise ConfigError(f"{where} must be a table of CODE = severity")
             config.severity = {code.upper(): _severity(level, where) for code, level in value.items()}
+        elif key == "suppress":
+            config.suppressions = [_suppression(item, f"{where}[{index}]") for index, item in enumerate(_tables(value, where))]
         elif key == "rules":
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
                 raise ConfigError(f"{where} must contain one table per rule code")
@@ -179,6 +206,29 @@ def apply_table(config: Config, table: dict[str, Any], path: Path) -> None:
             }
         else:
             raise ConfigError(f"{path}: unknown setting {key!r} in scplint configuration")
+
+
+def _tables(value: Any, where: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ConfigError(f"{where} must be an array of tables ([[tool.scplint.suppress]] entries)")
+    return value
+
+
+def _suppression(item: dict[str, Any], where: str) -> Suppression:
+    unknown = set(item) - {"path", "statement", "codes", "reason"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}; use path, statement, codes and reason")
+    path, codes, reason = item.get("path"), item.get("codes"), item.get("reason")
+    if not isinstance(path, str) or not path:
+        raise ConfigError(f"{where}: 'path' must name the policy file, relative to the configuration file")
+    if not isinstance(codes, list) or not codes or not all(isinstance(code, str) for code in codes):
+        raise ConfigError(f"{where}: 'codes' must be a non-empty list of rule codes")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ConfigError(f"{where}: 'reason' is required, so that reviewers see why the finding is accepted")
+    statement = item.get("statement")
+    if statement is not None and (isinstance(statement, bool) or not isinstance(statement, (str, int))):
+        raise ConfigError(f"{where}: 'statement' must be a Sid or a 1-based statement number")
+    return Suppression(path=path, codes=[code.upper() for code in codes], reason=reason, statement=statement)
 
 
 def _severity(value: Any, where: str) -> Severity:

@@ -27,6 +27,7 @@ from scplint.rule import Finding, Report, Rule, RunContext, Scope, Severity
 log = logging.getLogger(__name__)
 
 INTERNAL_ERROR = "SCP000"
+UNUSED_SUPPRESSION = "SCP403"
 
 
 @dataclass
@@ -102,11 +103,13 @@ class Linter:
                 findings.extend(outcome.findings)
             for document in loaded[key].documents:
                 document.kind = reference.kind
-                document.attachments.extend(reference.attachments)
+                for target in reference.attachments:
+                    if target not in document.attachments:
+                        document.attachments.append(target)
 
         findings.extend(self._run_rules(documents))
         result.document_count = len(documents)
-        result.findings = self._finish(findings)
+        result.findings = self._finish(findings, result.files)
         return result
 
     def _load_all(self, files: list[Path]) -> list[LoadResult | str]:
@@ -239,15 +242,65 @@ class Linter:
 
     # Suppression and order
 
-    def _finish(self, findings: list[Finding]) -> list[Finding]:
+    def _finish(self, findings: list[Finding], linted: list[str]) -> list[Finding]:
         kept: dict[tuple, Finding] = {}
         for finding in findings:
             ignored = self.config.ignored_codes_for(Path(finding.file))
             if ignored and finding.code != INTERNAL_ERROR and code_matches(finding.code, ignored):
                 log.info("%s: %s suppressed by per-file-ignores", finding.file, finding.code)
                 continue
+            if finding.code != INTERNAL_ERROR and self._suppressed(finding):
+                continue
             kept.setdefault((finding.sort_key, finding.statement), finding)
-        return sorted(kept.values(), key=lambda finding: finding.sort_key)
+        kept_findings = list(kept.values()) + self._unused_suppressions(linted)
+        return sorted(kept_findings, key=lambda finding: finding.sort_key)
+
+    def _suppressed(self, finding: Finding) -> bool:
+        for suppression in self.config.suppressions:
+            if not code_matches(finding.code, suppression.codes):
+                continue
+            label = suppression.statement_label()
+            if label is not None and label != finding.statement:
+                continue
+            if self.config.relative_to_base(Path(finding.file)) != suppression.path.lstrip("./"):
+                continue
+            suppression.used += 1
+            log.info("%s: %s suppressed: %s", finding.file, finding.code, suppression.reason)
+            return True
+        return False
+
+    def _unused_suppressions(self, linted: list[str]) -> list[Finding]:
+        """Report suppressions that matched nothing, so stale ones are removed.
+
+        Only suppressions of files linted in this run, for rules that ran, can be judged:
+        pre-commit passes only the changed files.
+        """
+        if UNUSED_SUPPRESSION not in self.selected or self.config.source is None:
+            return []
+        linted_paths = {self.config.relative_to_base(Path(file)) for file in linted}
+        rule = self.available[UNUSED_SUPPRESSION]
+        source = display_path(self.config.source, self.config.root)
+        unused = []
+        for suppression in self.config.suppressions:
+            if suppression.used or suppression.path.lstrip("./") not in linted_paths:
+                continue
+            if not any(code_matches(code, suppression.codes) for code in self.selected):
+                continue
+            where = f" {suppression.statement_label()}" if suppression.statement is not None else ""
+            unused.append(
+                Finding(
+                    code=rule.code,
+                    name=rule.name,
+                    severity=self.config.severity.get(rule.code, rule.severity),
+                    message=(
+                        f"suppression of {', '.join(suppression.codes)} for {suppression.path}{where} matched no "
+                        f"finding; remove it"
+                    ),
+                    file=source,
+                    span=None,
+                )
+            )
+        return unused
 
 
 # Below this many files, starting worker processes costs more than it saves.

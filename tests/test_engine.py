@@ -174,3 +174,52 @@ def test_rules_dir_adds_rule(tmp_path):
     policy = _write(tmp_path, "p.json", BLANKET.replace("rekognition:*", "sagemaker:CreateModel"))
     findings = Linter(Config(root=tmp_path), rules, {"SCP901": rules["SCP901"]}).lint_files([policy]).findings
     assert [(f.code, f.span.line, f.span.column) for f in findings] == [("SCP901", 1, 70)]
+
+
+SUPPRESS = """
+[[suppress]]
+path = "policies/suspended.json"
+statement = "DenyAll"
+codes = ["SCP204"]
+reason = "The suspended-accounts OU must not run anything."
+"""
+
+
+def _suspended_policy(sid: str) -> str:
+    return BLANKET.replace('"Effect"', f'"Sid": "{sid}", "Effect"')
+
+
+def test_suppression_accepts_statement_finding(tmp_path):
+    config_path = _write(tmp_path, ".scplint.toml", SUPPRESS)
+    policy = _write(tmp_path, "policies/suspended.json", _suspended_policy("DenyAll"))
+    config = load_config(config_path)
+    config.root = tmp_path
+    findings = Linter(config, RULES, {c: RULES[c] for c in ("SCP204", "SCP403")}).lint_files([policy]).findings
+    assert findings == []
+
+
+def test_stale_suppression_is_reported(tmp_path):
+    config_path = _write(tmp_path, ".scplint.toml", SUPPRESS)
+    policy = _write(tmp_path, "policies/suspended.json", _suspended_policy("DenyEverything"))
+    config = load_config(config_path)
+    config.root = tmp_path
+    findings = Linter(config, RULES, {c: RULES[c] for c in ("SCP204", "SCP403")}).lint_files([policy]).findings
+    assert sorted(f.code for f in findings) == ["SCP204", "SCP403"]
+    unused = next(f for f in findings if f.code == "SCP403")
+    assert unused.file == ".scplint.toml"
+    assert "DenyAll" in unused.message
+
+
+def test_suppression_of_unlinted_file_is_not_judged(tmp_path):
+    config_path = _write(tmp_path, ".scplint.toml", SUPPRESS)
+    other = _write(tmp_path, "policies/other.json", BLANKET)
+    config = load_config(config_path)
+    config.root = tmp_path
+    findings = Linter(config, RULES, {c: RULES[c] for c in ("SCP204", "SCP403")}).lint_files([other]).findings
+    assert [f.code for f in findings] == ["SCP204"]
+
+
+def test_suppression_requires_reason(tmp_path):
+    config_path = _write(tmp_path, ".scplint.toml", SUPPRESS.replace('reason = "The suspended-accounts OU must not run anything."', ""))
+    with pytest.raises(ConfigError, match="reason"):
+        load_config(config_path)
