@@ -166,7 +166,7 @@ class NotActionAllowlist(Rule):
 
 def _narrows_regions(entries) -> bool:
     """Tell whether the Region test leaves some Region out, so the Deny is a Region deny."""
-    from scplint.catalog.regions import all_regions
+    from scplint.catalog.regions import every_region
     from scplint.evaluate.conditions import regions_where_true
 
     from scplint.evaluate.region_deny import names_unknown_regions
@@ -175,7 +175,7 @@ def _narrows_regions(entries) -> bool:
         return True  # depends on the principal; treat as a Region deny
     if names_unknown_regions(entries):
         return True  # a Region deny with a typo or an unfilled placeholder, which SCP206 reports
-    regions = all_regions()
+    regions = every_region()
     denied = regions_where_true(entries, regions)
     return denied is None or len(denied) < len(regions)
 

@@ -87,7 +87,13 @@ class RedundantAction(Rule):
                     )
                     continue
                 service = _service_of(value)
-                candidates = entries if service is None else by_service[service] + wildcard_services
+                if service is None:
+                    candidates = entries
+                elif _is_literal(value):
+                    # A literal can be covered only by a pattern; literal twins are duplicates.
+                    candidates = [(i, v) for i, v in by_service[service] if not _is_literal(v)] + wildcard_services
+                else:
+                    candidates = by_service[service] + wildcard_services
                 for other_index, other in candidates:
                     if other_index == index or value.lower() == other.lower():
                         continue
@@ -100,6 +106,10 @@ class RedundantAction(Rule):
                         f"{statement.label}: {element} entry {value!r} is already covered by {other!r}; remove it",
                     )
                     break
+
+
+def _is_literal(value: str) -> bool:
+    return "*" not in value and "?" not in value
 
 
 def _service_of(value: str) -> str | None:

@@ -117,10 +117,12 @@ class RegionDenyWithoutBreakGlass(Rule):
             yield self.undecided(document, statement.element_path("Condition"), f"the Condition of {statement.label} is not resolvable")
             return
 
-        from scplint.catalog.regions import all_regions
+        from scplint.catalog.regions import every_region
         from scplint.evaluate.conditions import regions_where_true
 
-        denied = regions_where_true(entries, all_regions())
+        if "*" in (statement.not_actions or ()):
+            return  # NotAction "*" leaves nothing to deny
+        denied = regions_where_true(entries, every_region())
         if denied is None or not denied or _policy_variable_in(entries):
             return  # denies in no Region, or the Region depends on the principal
 

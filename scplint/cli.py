@@ -163,12 +163,21 @@ def _rules(config):
         )
     except RuleLoadError as error:
         raise UsageError(str(error)) from None
+    nothing_chosen = config.select is not None and not [*config.select, *config.extend_select]
+    if not selected or nothing_chosen:
+        raise UsageError("no rule is selected; check --select, --ignore and the select setting")
     unknown = set(config.rule_options) - set(available)
     if unknown:
         raise UsageError(f"options given for unknown rule codes: {', '.join(sorted(unknown))}")
     unknown = set(config.severity) - set(available)
     if unknown:
         raise UsageError(f"{config.source}: [severity] names unknown rule codes: {', '.join(sorted(unknown))}")
+    for suppression in config.suppressions:
+        for code in suppression.codes:
+            if not any(known.startswith(code) for known in available):
+                raise UsageError(f"{config.source}: [[suppress]] for {suppression.path}: no rule code starts with {code!r}")
+        if not (config.base / suppression.normalized_path).is_file():
+            raise UsageError(f"{config.source}: [[suppress]] path {suppression.path!r} is not a file under {config.base}")
     for glob, codes in config.per_file_ignores.items():
         for code in codes:
             if code != "ALL" and not any(known.startswith(code) for known in available):

@@ -41,6 +41,21 @@ class Suppression:
             return f"statement {self.statement}"
         return f"statement {self.statement!r}"
 
+    @property
+    def normalized_path(self) -> str:
+        path = self.path.replace("\\", "/")
+        while path.startswith("./"):
+            path = path[2:]
+        return path
+
+    def matches_statement(self, label: str | None, number: int | None) -> bool:
+        """Tell whether a finding's statement (its label and 1-based number) is the one named."""
+        if self.statement is None:
+            return True
+        if isinstance(self.statement, int):
+            return number == self.statement
+        return label == self.statement_label()
+
 
 @dataclass
 class Config:
@@ -228,6 +243,10 @@ def _suppression(item: dict[str, Any], where: str) -> Suppression:
     statement = item.get("statement")
     if statement is not None and (isinstance(statement, bool) or not isinstance(statement, (str, int))):
         raise ConfigError(f"{where}: 'statement' must be a Sid or a 1-based statement number")
+    if isinstance(statement, int) and statement < 1:
+        raise ConfigError(f"{where}: 'statement' numbers start at 1")
+    if Path(path).is_absolute() or any(char in path for char in "*?["):
+        raise ConfigError(f"{where}: 'path' must be one file's path relative to the configuration file, not {path!r}")
     return Suppression(path=path, codes=[code.upper() for code in codes], reason=reason, statement=statement)
 
 

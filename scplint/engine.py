@@ -87,9 +87,9 @@ class Linter:
             findings.extend(outcome.findings)
             references.extend(outcome.references)
 
-        boundary = self.config.base.resolve()
         for reference in references:
             key = str(Path(reference.path).resolve())
+            boundary = self._reference_boundary(reference)
             if not Path(key).is_relative_to(boundary):
                 outside = self._outside_reference(reference, boundary)
                 if outside is not None:
@@ -155,6 +155,15 @@ class Linter:
         outcome.findings = [self._problem_finding(display, problem) for problem in loaded.problems]
         outcome.findings = [finding for finding in outcome.findings if finding is not None]
         return outcome
+
+    def _reference_boundary(self, reference: PolicyReference) -> Path:
+        """Return the folder a configuration file may reference files in: its git work tree,
+        or, outside git, its own folder."""
+        from scplint.config import find_repository_root
+
+        source = Path(reference.source_file) if reference.source_file else Path(reference.path)
+        folder = (self.config.root / source).resolve().parent
+        return find_repository_root(folder) or folder
 
     def _outside_reference(self, reference: PolicyReference, boundary: Path) -> Finding | None:
         problem = LoadProblem(
@@ -227,6 +236,7 @@ class Linter:
             span=document.locate(report.path, key=report.key),
             statement=report.statement.label if report.statement else None,
             document=document.name,
+            statement_number=report.statement.index + 1 if report.statement else None,
         )
 
     def _internal_error(self, file: str, span: Span | None, message: str) -> Finding:
@@ -259,10 +269,9 @@ class Linter:
         for suppression in self.config.suppressions:
             if not code_matches(finding.code, suppression.codes):
                 continue
-            label = suppression.statement_label()
-            if label is not None and label != finding.statement:
+            if not suppression.matches_statement(finding.statement, finding.statement_number):
                 continue
-            if self.config.relative_to_base(Path(finding.file)) != suppression.path.lstrip("./"):
+            if self.config.relative_to_base(Path(finding.file)) != suppression.normalized_path:
                 continue
             suppression.used += 1
             log.info("%s: %s suppressed: %s", finding.file, finding.code, suppression.reason)
@@ -282,7 +291,7 @@ class Linter:
         source = display_path(self.config.source, self.config.root)
         unused = []
         for suppression in self.config.suppressions:
-            if suppression.used or suppression.path.lstrip("./") not in linted_paths:
+            if suppression.used or suppression.normalized_path not in linted_paths:
                 continue
             if not any(code_matches(code, suppression.codes) for code in self.selected):
                 continue

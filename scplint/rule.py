@@ -135,6 +135,8 @@ class Finding:
     span: Span | None
     statement: str | None = None
     document: str | None = None
+    # The statement's 1-based position, for suppressions by number.
+    statement_number: int | None = field(default=None, compare=False)
 
     @property
     def sort_key(self) -> tuple:

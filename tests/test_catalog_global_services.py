@@ -35,7 +35,15 @@ def test_every_action_pattern_matches_actions():
 def test_entries_sorted_and_unique():
     prefixes = [service.prefix for service in gs.global_services()]
     assert prefixes == sorted(prefixes)
-    assert len(prefixes) == len(set(prefixes))
+    keys = [(service.prefix, service.region) for service in gs.global_services()]
+    assert len(keys) == len(set(keys))
+
+
+def test_s3_multi_region_access_points_in_us_west_2():
+    entries = [service for service in gs.global_services() if service.prefix == "s3"]
+    assert {service.region for service in entries} == {"us-east-1", "us-west-2"}
+    west = next(service for service in entries if service.region == "us-west-2")
+    assert west.actions == ("s3:ListMultiRegionAccessPoints",)
 
 
 def test_entries_name_a_source():
@@ -92,8 +100,8 @@ def test_iam_guide_list_leaves_sts_and_organizations(deny_lists):
 
 def test_unexempted_actions_partial_cover():
     s3 = gs.global_service("s3")
-    uncovered = gs.unexempted_actions(s3, ["s3:ListAllMyBuckets", "s3:*AccountPublic*"])
-    assert uncovered == ("s3:ListMultiRegionAccessPoints",)
+    uncovered = gs.unexempted_actions(s3, ["s3:ListAllMyBuckets", "s3:GetAccountPublic*"])
+    assert uncovered == ("s3:PutAccountPublicAccessBlock",)
 
 
 def test_unexempted_actions_case_and_wildcards():

@@ -8,7 +8,7 @@ import pytest
 
 from scplint.catalog import regions
 
-REGION_CODE = re.compile(r"[a-z]{2}(-gov)?-[a-z]+-\d")
+REGION_CODE = re.compile(r"[a-z]{2,4}(-gov|-iso[bef]?)?(-[a-z]+)+-\d")
 
 
 def test_commercial_partition_has_34_regions():
@@ -27,8 +27,8 @@ def test_other_partitions():
 
 
 def test_unknown_partition_raises():
-    with pytest.raises(ValueError, match="aws-iso"):
-        regions.all_regions("aws-iso")
+    with pytest.raises(ValueError, match="aws-moon"):
+        regions.all_regions("aws-moon")
 
 
 def test_region_codes_well_formed():

@@ -117,3 +117,46 @@ def test_rule_option_error_names_configuration_file(tmp_path):
     assert result.returncode == 2
     assert ".scplint.toml" in result.stderr
     assert "warn_ratio" in result.stderr
+
+
+def test_suppression_with_unknown_code_is_usage_error(tmp_path):
+    (tmp_path / "p.json").write_text(BLANKET, encoding="utf-8")
+    (tmp_path / ".scplint.toml").write_text(
+        '[[suppress]]\npath = "p.json"\ncodes = ["SCP240"]\nreason = "intended"\n', encoding="utf-8"
+    )
+    result = _run(tmp_path, "p.json")
+    assert result.returncode == 2
+    assert "SCP240" in result.stderr
+
+
+def test_suppression_of_missing_file_is_usage_error(tmp_path):
+    (tmp_path / "p.json").write_text(BLANKET, encoding="utf-8")
+    (tmp_path / ".scplint.toml").write_text(
+        '[[suppress]]\npath = "q.json"\ncodes = ["SCP204"]\nreason = "intended"\n', encoding="utf-8"
+    )
+    result = _run(tmp_path, "p.json")
+    assert result.returncode == 2
+    assert "q.json" in result.stderr
+
+
+def test_empty_selection_is_usage_error(tmp_path):
+    (tmp_path / "p.json").write_text(BLANKET, encoding="utf-8")
+    result = _run(tmp_path, "--isolated", "--select", "", "p.json")
+    assert result.returncode == 2
+    assert "no rule is selected" in result.stderr
+
+
+def test_reference_boundary_does_not_depend_on_working_directory(tmp_path):
+    project = tmp_path / "lza"
+    (project / "policies").mkdir(parents=True)
+    (project / "policies" / "guardrails.json").write_text(BLANKET, encoding="utf-8")
+    (project / "organization-config.yaml").write_text(
+        "serviceControlPolicies:\n  - name: Guardrails\n    policy: policies/guardrails.json\n    type: customerManaged\n"
+        "    deploymentTargets:\n      organizationalUnits: [Root]\n",
+        encoding="utf-8",
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = _run(elsewhere, "--isolated", str(project / "organization-config.yaml"))
+    assert "outside" not in result.stdout
+    assert "SCP204" in result.stdout

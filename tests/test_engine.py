@@ -223,3 +223,28 @@ def test_suppression_requires_reason(tmp_path):
     config_path = _write(tmp_path, ".scplint.toml", SUPPRESS.replace('reason = "The suspended-accounts OU must not run anything."', ""))
     with pytest.raises(ConfigError, match="reason"):
         load_config(config_path)
+
+
+def test_suppression_by_number_matches_statement_with_sid(tmp_path):
+    config_path = _write(tmp_path, ".scplint.toml", SUPPRESS.replace('statement = "DenyAll"', "statement = 1"))
+    policy = _write(tmp_path, "policies/suspended.json", _suspended_policy("DenyAll"))
+    config = load_config(config_path)
+    config.root = tmp_path
+    findings = Linter(config, RULES, {c: RULES[c] for c in ("SCP204", "SCP403")}).lint_files([policy]).findings
+    assert findings == []
+
+
+def test_suppression_in_dot_folder(tmp_path):
+    config_path = _write(tmp_path, ".scplint.toml", SUPPRESS.replace("policies/suspended.json", "./.scp/suspended.json"))
+    policy = _write(tmp_path, ".scp/suspended.json", _suspended_policy("DenyAll"))
+    config = load_config(config_path)
+    config.root = tmp_path
+    findings = Linter(config, RULES, {c: RULES[c] for c in ("SCP204", "SCP403")}).lint_files([policy]).findings
+    assert findings == []
+
+
+@pytest.mark.parametrize("path", ["/abs/policy.json", "policies/*.json"])
+def test_suppression_path_must_be_one_relative_file(tmp_path, path):
+    config_path = _write(tmp_path, ".scplint.toml", SUPPRESS.replace("policies/suspended.json", path))
+    with pytest.raises(ConfigError, match="path"):
+        load_config(config_path)

@@ -151,3 +151,20 @@ def test_bidi_controls_are_replaced():
 def test_terminal_safe_keeps_length():
     sample = "a\tb\x00\x7f\x85\ud800\u2067c"
     assert len(text.terminal_safe(sample)) == len(sample)
+
+
+def test_long_line_is_cut_around_span():
+    from scplint.formatters import text
+    from scplint.model import Span
+    from scplint.result import LintResult
+    from scplint.rule import Finding, Severity
+
+    line = '{"Action": [' + ", ".join(f'"ec2:Describe{n}"' for n in range(200)) + "]}"
+    column = line.index('"ec2:Describe150"') + 1
+    finding = Finding("SCP401", "redundant-action", Severity.NOTE, "m", "p.json", Span(1, column, 1, column + 17))
+    output = text.render(LintResult(findings=[finding], sources={"p.json": line}))
+    snippet, carets = output.splitlines()[2:4]
+    assert len(snippet) < 200
+    assert "…" in snippet
+    start = carets.index("^")
+    assert snippet[start:start + 17] == '"ec2:Describe150"'

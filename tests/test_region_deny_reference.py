@@ -159,3 +159,54 @@ def test_upper_case_regions_are_reported_as_unknown(tmp_path):
     findings = _lint(tmp_path, policy, {code: RULES[code] for code in ("SCP202", "SCP206")})
     assert [finding.code for finding in findings] == ["SCP206"]
     assert "lowercase" in findings[0].message
+
+
+def _deny(condition, **elements):
+    statement = {"Effect": "Deny", "Resource": "*", **elements, "Condition": condition}
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
+def test_govcloud_region_deny_is_not_an_allowlist(tmp_path):
+    policy = _deny({"StringNotEquals": {"aws:RequestedRegion": ["us-gov-west-1"]}, **BREAK_GLASS}, NotAction=["iam:*"])
+    codes = [f.code for f in _lint(tmp_path, policy, {c: RULES[c] for c in ("SCP201", "SCP202", "SCP206")})]
+    assert codes == []
+
+
+def test_isolated_partition_regions_are_known(tmp_path):
+    policy = _deny({"StringNotEquals": {"aws:RequestedRegion": ["us-iso-east-1", "eusc-de-east-1"]}}, Action="ec2:*")
+    assert _lint(tmp_path, policy, {"SCP206": RULES["SCP206"]}) == []
+
+
+def test_multi_region_access_points_listed_in_us_west_2(tmp_path):
+    policy = _deny({"StringNotEquals": {"aws:RequestedRegion": ["us-west-2"]}, **BREAK_GLASS}, Action="s3:ListMultiRegionAccessPoints")
+    assert _lint(tmp_path, policy, {"SCP202": RULES["SCP202"]}) == []
+    policy = _deny({"StringNotEquals": {"aws:RequestedRegion": ["us-east-1"]}, **BREAK_GLASS}, Action="s3:ListMultiRegionAccessPoints")
+    findings = _lint(tmp_path, policy, {"SCP202": RULES["SCP202"]})
+    assert len(findings) == 1
+    assert "us-west-2" in findings[0].message
+
+
+def test_bucket_scoped_deny_does_not_block_account_actions(tmp_path):
+    statement = {
+        "Effect": "Deny", "Action": "s3:*", "Resource": ["arn:aws:s3:::audit", "arn:aws:s3:::audit/*"],
+        "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1"]}},
+    }
+    policy = {"Version": "2012-10-17", "Statement": [statement]}
+    assert _lint(tmp_path, policy, {"SCP202": RULES["SCP202"]}) == []
+
+
+def test_unresolved_resource_is_undecided(tmp_path):
+    path = tmp_path / "main.tf"
+    path.write_text(
+        'resource "aws_organizations_policy" "x" {\n  content = jsonencode({\n    Version = "2012-10-17"\n'
+        '    Statement = [{ Effect = "Deny", Action = "*", Resource = var.resource_arn,\n'
+        '      Condition = { StringNotEquals = { "aws:RequestedRegion" = ["eu-west-1"] } } }]\n  })\n}\n',
+        encoding="utf-8",
+    )
+    findings = Linter(Config(root=tmp_path), RULES, {"SCP202": RULES["SCP202"]}).lint_files([path]).findings
+    assert [f.message.startswith("cannot decide") for f in findings] == [True]
+
+
+def test_notaction_star_region_statement_is_quiet(tmp_path):
+    policy = _deny({"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1"]}}, NotAction=["*"])
+    assert _lint(tmp_path, policy, {c: RULES[c] for c in ("SCP201", "SCP202", "SCP203")}) == []

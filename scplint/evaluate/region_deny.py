@@ -86,10 +86,18 @@ def _analyse(statement: Statement, kind: PolicyKind) -> RegionDenyAnalysis | Non
 
     blocked: list[BlockedService] = []
     exempted: set[str] = set()
+    if _resource_is_unresolved(statement):
+        raise Unresolvable()
     for service in services:
         if service.region not in denied or not resources_may_include(statement, service.prefix):
             continue
-        result = coverage(statement, _expand(iam, service.actions))
+        actions = _expand(iam, service.actions)
+        if not _all_resources(statement):
+            # A statement scoped to ARNs cannot match actions that only accept "*".
+            actions = tuple(action for action in actions if iam.action_has_resource_types(action))
+            if not actions:
+                continue
+        result = coverage(statement, actions)
         if result.uncertain:
             raise Unresolvable()
         if not result.applies:
@@ -164,6 +172,16 @@ def names_unknown_regions(entries) -> bool:
             if not region_exists(value.lower() if fold else value):
                 return True
     return False
+
+
+def _resource_is_unresolved(statement: Statement) -> bool:
+    resources = statement.resources or []
+    return "*" not in resources and any(is_placeholder(resource) for resource in resources)
+
+
+def _all_resources(statement: Statement) -> bool:
+    resources = statement.resources
+    return resources is None or statement.not_resources is not None or "*" in resources
 
 
 def resources_may_include(statement: Statement, service: str) -> bool:

@@ -158,8 +158,13 @@ def _split_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
 
 
+# Lines longer than this, such as a minified policy on one line, are cut to the span and
+# SNIPPET_CONTEXT characters on each side, with an ellipsis where text was cut.
+MAX_SNIPPET_LENGTH = 160
+SNIPPET_CONTEXT = 60
+
+
 def _snippet(finding: Finding, span: Span, source_line: str, style: _Style) -> list[str]:
-    display, offsets = _display_line(source_line)
     length = len(source_line)
 
     # Columns are 1-based and the end column is exclusive. A span that continues on later
@@ -167,6 +172,10 @@ def _snippet(finding: Finding, span: Span, source_line: str, style: _Style) -> l
     start = min(max(span.column, 1), length + 1)
     end = span.end_column if span.end_line == span.line else length + 1
     end = min(max(end, start), length + 1)
+
+    source_line, shift = _window(source_line, start, end)
+    start, end = start - shift, end - shift
+    display, offsets = _display_line(source_line)
     caret_start = offsets[start - 1]
     caret_width = max(offsets[end - 1] - caret_start, 1)
 
@@ -179,6 +188,20 @@ def _snippet(finding: Finding, span: Span, source_line: str, style: _Style) -> l
         style.paint(number + " |", _BLUE) + (" " + display if display else ""),
         gutter + " " + " " * caret_start + carets,
     ]
+
+
+def _window(line: str, start: int, end: int) -> tuple[str, int]:
+    """Cut a long line to the span and some context; return it and the columns cut on the left."""
+    if len(line) <= MAX_SNIPPET_LENGTH:
+        return line, 0
+    first = max(start - 1 - SNIPPET_CONTEXT, 0)
+    last = min(end - 1 + SNIPPET_CONTEXT, len(line))
+    if first == 0 and last == len(line):
+        return line, 0
+    prefix = "…" if first > 0 else ""
+    suffix = "…" if last < len(line) else ""
+    # The ellipsis takes one column, so the cut moves the span by one column less.
+    return prefix + line[first:last] + suffix, first - len(prefix)
 
 
 def _display_line(line: str) -> tuple[str, list[int]]:
