@@ -109,7 +109,7 @@ class RegionDenyBlocksGlobalServices(Rule):
             key=lambda service: (PRIORITY.index(service.prefix) if service.prefix in PRIORITY else len(PRIORITY), service.prefix),
         )
         if blocked:
-            regions = sorted({service.region for service in blocked})
+            regions = sorted({region for service in blocked for region in service.regions})
             names = [service.label for service in blocked[:MAX_NAMED]]
             more = f" and {len(blocked) - MAX_NAMED} more" if len(blocked) > MAX_NAMED else ""
             allowed_text = _describe_allowed(analysis.allowed_regions, regions)

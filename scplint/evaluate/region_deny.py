@@ -15,7 +15,8 @@ from scplint.model import PolicyKind, Statement, is_placeholder
 @dataclass(frozen=True)
 class BlockedService:
     prefix: str
-    region: str
+    # The Regions its blocked requests carry; s3 has actions in two.
+    regions: tuple[str, ...]
     denied_actions: int
     total_actions: int
     in_aws_example: bool
@@ -104,7 +105,7 @@ def _analyse(statement: Statement, kind: PolicyKind) -> RegionDenyAnalysis | Non
             exempted.add(service.prefix)
             continue
         blocked.append(
-            BlockedService(service.prefix, service.region, len(result.applies), result.total, service.in_aws_example)
+            BlockedService(service.prefix, (service.region,), len(result.applies), result.total, service.in_aws_example)
         )
 
     missing: list[str] = []
@@ -116,10 +117,28 @@ def _analyse(statement: Statement, kind: PolicyKind) -> RegionDenyAnalysis | Non
     return RegionDenyAnalysis(
         denied_regions=frozenset(denied),
         allowed_regions=tuple(region for region in candidates if region not in denied),
-        blocked=tuple(blocked),
+        blocked=_merge_by_prefix(blocked),
         exempted=frozenset(exempted),
         missing_companions=tuple(missing),
     )
+
+
+def _merge_by_prefix(blocked: list[BlockedService]) -> tuple[BlockedService, ...]:
+    """Merge table entries of one service (s3 has one per Region) into one item per service."""
+    merged: dict[str, BlockedService] = {}
+    for service in blocked:
+        earlier = merged.get(service.prefix)
+        if earlier is None:
+            merged[service.prefix] = service
+            continue
+        merged[service.prefix] = BlockedService(
+            service.prefix,
+            tuple(sorted(set(earlier.regions) | set(service.regions))),
+            earlier.denied_actions + service.denied_actions,
+            earlier.total_actions + service.total_actions,
+            earlier.in_aws_example or service.in_aws_example,
+        )
+    return tuple(merged.values())
 
 
 def _has_policy_variable(entry) -> bool:
