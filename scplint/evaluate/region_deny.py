@@ -17,15 +17,23 @@ class BlockedService:
     prefix: str
     # The Regions its blocked requests carry; s3 has actions in two.
     regions: tuple[str, ...]
-    denied_actions: int
+    # The denied actions ("prefix:Name") among those the table lists for the service.
+    denied: tuple[str, ...]
     total_actions: int
     in_aws_example: bool
+    # True when the table lists every action of the service, not a few account-level ones.
+    whole_service: bool = True
+
+    # Up to this many denied actions of a partly global service are named one by one.
+    MAX_NAMED_ACTIONS = 3
 
     @property
     def label(self) -> str:
-        if self.denied_actions == self.total_actions:
+        if self.whole_service and len(self.denied) == self.total_actions:
             return self.prefix
-        return f"{self.prefix} ({self.denied_actions} of {self.total_actions} actions)"
+        if len(self.denied) <= self.MAX_NAMED_ACTIONS:
+            return ", ".join(self.denied)
+        return f"{self.prefix} ({len(self.denied)} of {self.total_actions} actions)"
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,14 @@ def _analyse(statement: Statement, kind: PolicyKind) -> RegionDenyAnalysis | Non
             exempted.add(service.prefix)
             continue
         blocked.append(
-            BlockedService(service.prefix, (service.region,), len(result.applies), result.total, service.in_aws_example)
+            BlockedService(
+                service.prefix,
+                (service.region,),
+                result.applies,
+                result.total,
+                service.in_aws_example,
+                whole_service=service.actions == (f"{service.prefix}:*",),
+            )
         )
 
     missing: list[str] = []
@@ -134,9 +149,10 @@ def _merge_by_prefix(blocked: list[BlockedService]) -> tuple[BlockedService, ...
         merged[service.prefix] = BlockedService(
             service.prefix,
             tuple(sorted(set(earlier.regions) | set(service.regions))),
-            earlier.denied_actions + service.denied_actions,
+            earlier.denied + service.denied,
             earlier.total_actions + service.total_actions,
             earlier.in_aws_example or service.in_aws_example,
+            whole_service=earlier.whole_service and service.whole_service,
         )
     return tuple(merged.values())
 
