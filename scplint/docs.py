@@ -71,7 +71,7 @@ def _markdown(rule: type[Rule], sections: dict[str, str], heading: str) -> str:
         body = sections.get(title)
         if title == "Options" and not body and rule.options:
             body = "\n".join(
-                f"- `{option.name}` ({option.type.__name__}, default `{option.default!r}`): {option.help}"
+                f"- `{option.setting}` ({option.type.__name__}, default `{option.default!r}`): {option.help}"
                 for option in rule.options
             )
         if body:

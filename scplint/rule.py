@@ -73,6 +73,11 @@ class Option:
     minimum: float | None = None
     maximum: float | None = None
 
+    @property
+    def setting(self) -> str:
+        """Return the name as written in configuration files (kebab-case)."""
+        return self.name.replace("_", "-")
+
     def convert(self, value: Any) -> Any:
         if self.type is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
@@ -80,12 +85,12 @@ class Option:
             return list(value)
         if not isinstance(value, self.type) or (self.type is int and isinstance(value, bool)):
             raise ValueError(
-                f"option {self.name!r} must be of type {self.type.__name__}, got {value!r}"
+                f"option {self.setting!r} must be of type {self.type.__name__}, got {value!r}"
             )
         if self.minimum is not None and value < self.minimum:
-            raise ValueError(f"option {self.name!r} must be at least {self.minimum}, got {value!r}")
+            raise ValueError(f"option {self.setting!r} must be at least {self.minimum}, got {value!r}")
         if self.maximum is not None and value > self.maximum:
-            raise ValueError(f"option {self.name!r} must be at most {self.maximum}, got {value!r}")
+            raise ValueError(f"option {self.setting!r} must be at most {self.maximum}, got {value!r}")
         return value
 
 
@@ -172,7 +177,8 @@ class Rule:
         known = {option.name: option for option in self.options}
         for name, value in (settings or {}).items():
             if name not in known:
-                raise ValueError(f"{self.code}: unknown option {name!r}")
+                choices = ", ".join(option.setting for option in self.options) or "none"
+                raise ValueError(f"{self.code}: unknown option {name.replace('_', '-')!r}; options: {choices}")
             self.settings[name] = known[name].convert(value)
 
     # Subclasses override the method that matches their scope.

@@ -116,7 +116,7 @@ def test_rule_option_error_names_configuration_file(tmp_path):
     result = _run(tmp_path, "p.json")
     assert result.returncode == 2
     assert ".scplint.toml" in result.stderr
-    assert "warn_ratio" in result.stderr
+    assert "warn-ratio" in result.stderr
 
 
 def test_suppression_with_unknown_code_is_usage_error(tmp_path):

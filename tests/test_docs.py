@@ -31,4 +31,4 @@ def test_rule_page_has_sections(code):
 def test_rule_page_lists_options(code):
     page = docs.rule_page(RULES[code])
     for option in RULES[code].options:
-        assert option.name in page
+        assert option.setting in page

@@ -122,7 +122,7 @@ def test_rule_option_reaches_rule(tmp_path):
 
 def test_unknown_rule_option_is_rejected(tmp_path):
     config = Config(root=tmp_path, rule_options={"SCP003": {"max_sise": 40}})
-    with pytest.raises(ValueError, match="max_sise"):
+    with pytest.raises(ValueError, match="max-sise"):
         Linter(config, RULES, {"SCP003": RULES["SCP003"]})
 
 
