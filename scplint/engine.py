@@ -87,6 +87,22 @@ class Linter:
             findings.extend(outcome.findings)
             references.extend(outcome.references)
 
+        self._resolve_references(references, loaded, documents, findings, result)
+
+        findings.extend(self._run_rules(documents))
+        result.document_count = len(documents)
+        result.findings = self._finish(findings, result.files)
+        return result
+
+    def _resolve_references(
+        self,
+        references: list[PolicyReference],
+        loaded: dict[str, _FileOutcome],
+        documents: list[PolicyDocument],
+        findings: list[Finding],
+        result: LintResult,
+    ) -> None:
+        """Load the policy files that LZA and CfCT configurations deploy, as their kind."""
         for reference in references:
             key = str(Path(reference.path).resolve())
             boundary = self._reference_boundary(reference)
@@ -107,25 +123,19 @@ class Linter:
                     if target not in document.attachments:
                         document.attachments.append(target)
 
-        findings.extend(self._run_rules(documents))
-        result.document_count = len(documents)
-        result.findings = self._finish(findings, result.files)
-        return result
-
     def _load_all(self, files: list[Path]) -> list[LoadResult | str]:
         """Load every file, in worker processes when there are many and the OS can fork."""
         started = time.perf_counter()
         jobs = [(path, display_path(path, self.config.root), self.config.kind_for(path)) for path in files]
         try:
-            if len(jobs) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
-                import multiprocessing as mp
-                from concurrent.futures import ProcessPoolExecutor
+            context = _fork_context(len(jobs))
+            if context is None:
+                return [_load_job(job) for job in jobs]
+            from concurrent.futures import ProcessPoolExecutor
 
-            if len(jobs) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1 and "fork" in mp.get_all_start_methods():
-                workers = min(os.cpu_count() or 1, MAX_WORKERS)
-                with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-                    return list(pool.map(_load_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
-            return [_load_job(job) for job in jobs]
+            workers = min(os.cpu_count() or 1, MAX_WORKERS)
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                return list(pool.map(_load_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
         finally:
             self.timings["load"] += time.perf_counter() - started
 
@@ -315,6 +325,17 @@ class Linter:
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
 MAX_WORKERS = 4
+
+
+def _fork_context(job_count: int):
+    """Return a fork multiprocessing context when parallel loading pays off, else None."""
+    if job_count < PARALLEL_MIN_FILES or (os.cpu_count() or 1) < 2:
+        return None
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork")
 
 
 def _load_job(job: tuple[Path, str, PolicyKind]) -> LoadResult | str:
