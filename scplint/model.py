@@ -263,8 +263,6 @@ class PolicyDocument:
     fragment: bool = False
     # Organisation targets the document is attached to, when a configuration file names them.
     attachments: list[str] = field(default_factory=list)
-    # The path under which the document itself sits in the file's source map.
-    root: Path = ()
 
     @cached_property
     def statements(self) -> list[Statement]:
@@ -282,26 +280,11 @@ class PolicyDocument:
         return []
 
     def locate(self, path: Path, *, key: bool = False) -> Span | None:
-        return self.source_map.locate(self.root + path, key=key)
+        return self.source_map.locate(path, key=key)
 
     def minified_text(self) -> str:
         """Serialise the policy as compact JSON, as the console and ``jsonencode`` send it."""
         return json.dumps(self.data, separators=(",", ":"), ensure_ascii=False, default=str)
-
-    @property
-    def has_placeholders(self) -> bool:
-        return _contains_placeholder(self.data)
-
-
-def _contains_placeholder(value: Any) -> bool:
-    if isinstance(value, Placeholder):
-        return True
-    if isinstance(value, dict):
-        return any(_contains_placeholder(k) or _contains_placeholder(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_contains_placeholder(item) for item in value)
-    return False
-
 
 @dataclass(frozen=True)
 class LoadProblem:
