@@ -80,7 +80,7 @@ class Linter:
         loaded: dict[str, _FileOutcome] = {}
 
         files = list(files)
-        for path, loaded_file in zip(files, self._load_all(files)):
+        for path, loaded_file in zip(files, self._load_all(files), strict=True):
             outcome = self._outcome(path, loaded_file, result)
             loaded[str(path.resolve())] = outcome
             documents.extend(outcome.documents)
@@ -204,18 +204,19 @@ class Linter:
         for rule in self.rules:
             started = time.perf_counter()
             if rule.scope is Scope.RUN:
-                findings.extend(self._guarded(rule, None, lambda: rule.check_run(documents)))
+                findings.extend(self._guarded(rule, None, rule.check_run, documents))
             else:
                 for document in documents:
-                    findings.extend(self._guarded(rule, document, lambda: rule.run(document)))
+                    findings.extend(self._guarded(rule, document, rule.run, document))
             self.timings[rule.code] += time.perf_counter() - started
         return findings
 
-    def _guarded(self, rule: Rule, document: PolicyDocument | None, produce) -> list[Finding]:
+    def _guarded(self, rule: Rule, document: PolicyDocument | None, produce, argument) -> list[Finding]:
+        """Collect the findings of ``produce(argument)``; turn an exception into SCP000."""
         findings: list[Finding] = []
         undecided_seen = False
         try:
-            for report in produce():
+            for report in produce(argument):
                 if report.undecided:
                     if undecided_seen:
                         continue
