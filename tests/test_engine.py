@@ -248,3 +248,18 @@ def test_suppression_path_must_be_one_relative_file(tmp_path, path):
     config_path = _write(tmp_path, ".scplint.toml", SUPPRESS.replace("policies/suspended.json", path))
     with pytest.raises(ConfigError, match="path"):
         load_config(config_path)
+
+
+def test_attachment_limit_counts_lza_references(tmp_path):
+    entries = []
+    for number in range(11):
+        _write(tmp_path, f"scps/p{number}.json", BLANKET.replace("rekognition:*", f"ec2:DeleteVpc{number}"))
+        entries.append(
+            f"  - name: Guardrail{number}\n    policy: scps/p{number}.json\n    type: customerManaged\n"
+            "    deploymentTargets:\n      organizationalUnits: [Workloads]\n"
+        )
+    config_file = _write(tmp_path, "organization-config.yaml", "serviceControlPolicies:\n" + "".join(entries))
+    findings = Linter(Config(root=tmp_path), RULES, {"SCP301": RULES["SCP301"]}).lint_files([config_file]).findings
+    assert len(findings) == 1
+    assert "11 SCPs are attached to ou:Workloads" in findings[0].message
+    assert findings[0].file == "scps/p10.json"
