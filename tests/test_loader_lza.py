@@ -246,14 +246,14 @@ def test_type_defaults_to_customer_managed(tmp_path):
 
 
 def test_parent_directory_reference(tmp_path):
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    (shared / "deny.json").write_text('{"Version": "2012-10-17", "Statement": []}')
+    common = tmp_path / "common"
+    common.mkdir()
+    (common / "deny.json").write_text('{"Version": "2012-10-17", "Statement": []}')
     config_dir = tmp_path / "config"
     config_dir.mkdir()
-    text = "serviceControlPolicies:\n  - name: Deny\n    policy: ../shared/deny.json\n"
+    text = "serviceControlPolicies:\n  - name: Deny\n    policy: ../common/deny.json\n"
     result = load_text(config_dir, text)
-    assert [reference.path for reference in result.references] == [str((shared / "deny.json").absolute())]
+    assert [reference.path for reference in result.references] == [str((common / "deny.json").absolute())]
 
 
 def test_account_id_integer_target(tmp_path):
