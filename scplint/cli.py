@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Sequence
 
 from scplint import __version__
+from scplint.formatters import FORMATS
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
-FORMATS = ("text", "json", "sarif", "github", "markdown")
 SUBCOMMANDS = ("rules", "rule")
 
 log = logging.getLogger("scplint")
@@ -84,6 +84,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("scplint: interrupted", file=sys.stderr)
         return EXIT_ERROR
+    except Exception as error:  # a bug must still exit with 2, never with the findings code
+        import traceback
+
+        log.debug("%s", traceback.format_exc())
+        print(
+            f"scplint: internal error: {type(error).__name__}: {error}; run with -vv for the traceback "
+            f"and report it",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
 
 
 def _configure_logging(verbosity: int) -> None:
@@ -92,7 +102,7 @@ def _configure_logging(verbosity: int) -> None:
         level = logging.INFO
     elif verbosity > 1:
         level = logging.DEBUG
-    logging.basicConfig(level=level, format="scplint: %(message)s", stream=sys.stderr)
+    logging.basicConfig(level=level, format="scplint: %(message)s", stream=sys.stderr, force=True)
 
 
 def _load_settings(args: argparse.Namespace):
@@ -198,7 +208,7 @@ def _lint(argv: list[str]) -> int:
     try:
         linter = Linter(config, available, selected)
     except ValueError as error:  # an invalid rule option
-        where = f"{config.source}: [rules] " if config.source else ""
+        where = f"{config.source}: " if config.source else ""
         raise UsageError(f"{where}{error}") from None
     result, path_errors = linter.lint_paths(args.paths or ["."])
     for message in path_errors:
@@ -232,10 +242,24 @@ def _use_color(choice: str) -> bool:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so readers never see half a file."""
+    """Write ``text`` to ``path`` through a temporary file, so readers never see half a file.
+
+    A symbolic link is written through to its target. A target that exists and is not a
+    regular file (``/dev/stdout``, a pipe) is written directly, because renaming over it
+    would replace it.
+    """
     import tempfile
 
-    folder = path.parent if str(path.parent) else Path(".")
+    path = Path(os.path.realpath(path))
+    if path.exists() and not path.is_file():
+        try:
+            with path.open("w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+        except OSError as error:
+            raise UsageError(f"cannot write output file {path}: {error.strerror}") from None
+        return
+
+    folder = path.parent
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:

@@ -7,6 +7,8 @@ and snake_case here. ``.scplint.toml`` contains the same keys at its top level.
 from __future__ import annotations
 
 import logging
+import os
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,10 +45,7 @@ class Suppression:
 
     @property
     def normalized_path(self) -> str:
-        path = self.path.replace("\\", "/")
-        while path.startswith("./"):
-            path = path[2:]
-        return path
+        return posixpath.normpath(self.path.replace("\\", "/"))
 
     def matches_statement(self, label: str | None, number: int | None) -> bool:
         """Tell whether a finding's statement (its label and 1-based number) is the one named."""
@@ -113,9 +112,11 @@ class Config:
         return self._relative(path)
 
     def _relative(self, path: Path) -> str:
-        path = (self.root / path).resolve()
+        # abspath, not resolve: a linked file is matched by where it appears, as the walk
+        # and display paths name it.
+        path = Path(os.path.abspath(self.root / path))
         try:
-            return path.relative_to(self.base.resolve()).as_posix()
+            return path.relative_to(os.path.abspath(self.base)).as_posix()
         except ValueError:
             return path.as_posix()
 
@@ -143,10 +144,26 @@ def find_config_file(start: Path) -> Path | None:
             candidate = folder / name
             if not candidate.is_file():
                 continue
-            if name == "pyproject.toml" and "[tool.scplint" not in _read_text(candidate):
+            if name == "pyproject.toml" and not _has_scplint_table(candidate):
                 continue
             return candidate
     return None
+
+
+def _has_scplint_table(path: Path) -> bool:
+    """Tell whether a pyproject.toml has a [tool.scplint] table, in any TOML spelling."""
+    text = _read_text(path)
+    if "scplint" not in text:
+        return False
+    if "[tool.scplint" in text:
+        return True
+    import tomllib
+
+    try:
+        tool = tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
+        return True  # load_config reports the syntax error with its position
+    return isinstance(tool, dict) and "scplint" in tool
 
 
 def _read_text(path: Path) -> str:
@@ -170,7 +187,13 @@ def load_config(path: Path | None) -> Config:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
 
-    table = document.get("tool", {}).get("scplint", {}) if path.name == "pyproject.toml" else document
+    if path.name == "pyproject.toml":
+        tool = document.get("tool", {})
+        table = tool.get("scplint", {}) if isinstance(tool, dict) else {}
+    else:
+        table = document
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.scplint] must be a table of settings")
     config = Config(source=path)
     apply_table(config, table, path)
     return config

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 import traceback
 from collections import defaultdict
@@ -74,6 +75,8 @@ class Linter:
 
     def lint_files(self, files: Iterable[Path]) -> LintResult:
         result = LintResult(rules=dict(self.selected))
+        for suppression in self.config.suppressions:
+            suppression.used = 0
         documents: list[PolicyDocument] = []
         findings: list[Finding] = []
         references: list[PolicyReference] = []
@@ -133,9 +136,15 @@ class Linter:
                 return [_load_job(job) for job in jobs]
             from concurrent.futures import ProcessPoolExecutor
 
+            from concurrent.futures.process import BrokenProcessPool
+
             workers = min(os.cpu_count() or 1, MAX_WORKERS)
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                return list(pool.map(_load_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+            try:
+                with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                    return list(pool.map(_load_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+            except (BrokenProcessPool, OSError) as error:
+                log.info("worker processes failed (%s); loading in this process", error)
+                return [_load_job(job) for job in jobs]
         finally:
             self.timings["load"] += time.perf_counter() - started
 
@@ -214,13 +223,8 @@ class Linter:
     def _guarded(self, rule: Rule, document: PolicyDocument | None, produce, argument) -> list[Finding]:
         """Collect the findings of ``produce(argument)``; turn an exception into SCP000."""
         findings: list[Finding] = []
-        undecided_seen = False
         try:
             for report in produce(argument):
-                if report.undecided:
-                    if undecided_seen:
-                        continue
-                    undecided_seen = True
                 findings.append(self._locate(rule, report))
         except Exception as error:  # a rule bug must not stop the run
             log.debug("rule %s failed:\n%s", rule.code, traceback.format_exc())
@@ -233,7 +237,8 @@ class Linter:
 
     def _locate(self, rule: Rule, report: Report) -> Finding:
         document = report.document
-        severity = report.severity or self.config.severity.get(rule.code, rule.severity)
+        # A severity set in configuration wins over the one the rule chose for this report.
+        severity = self.config.severity.get(rule.code) or report.severity or rule.severity
         message = report.message
         if report.undecided:
             severity = Severity.WARNING if self.config.strict else Severity.NOTE
@@ -248,6 +253,7 @@ class Linter:
             statement=report.statement.label if report.statement else None,
             document=document.name,
             statement_number=report.statement.index + 1 if report.statement else None,
+            undecided=report.undecided,
         )
 
     def _internal_error(self, file: str, span: Span | None, message: str) -> Finding:
@@ -265,13 +271,20 @@ class Linter:
 
     def _finish(self, findings: list[Finding], linted: list[str]) -> list[Finding]:
         kept: dict[tuple, Finding] = {}
-        for finding in findings:
+        undecided_seen: set[tuple] = set()
+        for finding in sorted(findings, key=lambda finding: finding.sort_key):
             ignored = self.config.ignored_codes_for(Path(finding.file))
             if ignored and finding.code != INTERNAL_ERROR and code_matches(finding.code, ignored):
                 log.info("%s: %s suppressed by per-file-ignores", finding.file, finding.code)
                 continue
             if finding.code != INTERNAL_ERROR and self._suppressed(finding):
                 continue
+            if finding.undecided:
+                # One "cannot decide" note per rule and document says enough.
+                where = (finding.code, finding.file, finding.document)
+                if where in undecided_seen:
+                    continue
+                undecided_seen.add(where)
             kept.setdefault((finding.sort_key, finding.statement), finding)
         kept_findings = list(kept.values()) + self._unused_suppressions(linted)
         return sorted(kept_findings, key=lambda finding: finding.sort_key)
@@ -330,7 +343,8 @@ MAX_WORKERS = 4
 
 def _fork_context(job_count: int):
     """Return a fork multiprocessing context when parallel loading pays off, else None."""
-    if job_count < PARALLEL_MIN_FILES or (os.cpu_count() or 1) < 2:
+    # Fork is the safe, fast start method on Linux only; CPython calls it unsafe on macOS.
+    if job_count < PARALLEL_MIN_FILES or (os.cpu_count() or 1) < 2 or not sys.platform.startswith("linux"):
         return None
     import multiprocessing
 

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "scplint.rules"
 # Internal errors and unparsable files are reported whatever --select says, because a file
-# that cannot be read would otherwise pass every check. Ignoring the full code turns them off.
+# that cannot be read would otherwise pass every check. --ignore SCP001 turns parse errors
+# off; SCP000 cannot be turned off, because it means scplint itself failed.
 ALWAYS_ON = frozenset({"SCP000", "SCP001"})
 
 
@@ -93,7 +94,11 @@ def load_rules(rules_dirs: Iterable[Path] = ()) -> dict[str, type[Rule]]:
             raise RuleLoadError(
                 f"cannot load rule pack {entry_point.name!r} ({entry_point.value}): {error}"
             ) from error
-        for module in _modules_of(pack):
+        try:
+            modules = list(_modules_of(pack))
+        except Exception as error:  # a broken submodule of a pack is a usage error, not a crash
+            raise RuleLoadError(f"cannot load rule pack {entry_point.name!r} ({entry_point.value}): {error}") from error
+        for module in modules:
             _collect(module, rules, origin=entry_point.value)
     for folder in rules_dirs:
         for module in _modules_in_folder(folder):
@@ -154,7 +159,7 @@ def select_rules(
 
     When a select and an ignore prefix both match a code, the longer prefix wins; on a
     tie, ignore wins. ``ALL`` matches every code. Unknown prefixes raise RuleLoadError.
-    SCP000 and SCP001 stay selected unless ``ignore`` names them in full.
+    SCP000 is always selected; SCP001 stays selected unless ``ignore`` names it in full.
     """
     chosen = select if select is not None else ["ALL"]
     chosen = [*chosen, *extend_select]
@@ -176,6 +181,9 @@ def select_rules(
     for code, rule in rules.items():
         selected_weight = weight(chosen, code)
         ignored_weight = weight(ignore, code)
+        if code == "SCP000":
+            selected[code] = rule
+            continue
         if code in ALWAYS_ON and ignored_weight < len(code):
             selected_weight = max(selected_weight, 0)
         if selected_weight >= 0 and selected_weight > ignored_weight:

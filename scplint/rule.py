@@ -142,6 +142,8 @@ class Finding:
     document: str | None = None
     # The statement's 1-based position, for suppressions by number.
     statement_number: int | None = field(default=None, compare=False)
+    # A "cannot decide" report; the engine keeps one per rule and document.
+    undecided: bool = field(default=False, compare=False)
 
     @property
     def sort_key(self) -> tuple:
@@ -176,10 +178,14 @@ class Rule:
         self.settings: dict[str, Any] = {option.name: option.default for option in self.options}
         known = {option.name: option for option in self.options}
         for name, value in (settings or {}).items():
-            if name not in known:
-                choices = ", ".join(option.setting for option in self.options) or "none"
-                raise ValueError(f"{self.code}: unknown option {name.replace('_', '-')!r}; options: {choices}")
-            self.settings[name] = known[name].convert(value)
+            if name in known:
+                try:
+                    self.settings[name] = known[name].convert(value)
+                except ValueError as error:
+                    raise ValueError(f"{self.code}: {error}") from None
+                continue
+            choices = ", ".join(option.setting for option in self.options) or "none"
+            raise ValueError(f"{self.code}: unknown option {name.replace('_', '-')!r}; options: {choices}")
 
     # Subclasses override the method that matches their scope.
     def check_statement(

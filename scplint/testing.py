@@ -11,11 +11,14 @@ from pathlib import Path
 
 from scplint.config import Config
 from scplint.engine import Linter
+from scplint.result import LintResult
 from scplint.rule import Example, Finding, Rule
 
+PARSE_ERROR = "SCP001"
 
-def lint_example(rule: type[Rule], example: Example, available: dict[str, type[Rule]]) -> list[Finding]:
-    """Lint one example with only ``rule`` selected and return its findings."""
+
+def lint_example_result(rule: type[Rule], example: Example, available: dict[str, type[Rule]]) -> LintResult:
+    """Lint one example with only ``rule`` selected and return the whole result."""
     suffix = ".json" if example.policy.lstrip().startswith(("{", "[")) else ".yaml"
     with tempfile.TemporaryDirectory(prefix="scplint-example-") as folder:
         root = Path(folder)
@@ -25,16 +28,31 @@ def lint_example(rule: type[Rule], example: Example, available: dict[str, type[R
         if example.options:
             config.rule_options = {rule.code: dict(example.options)}
         linter = Linter(config, available, {rule.code: rule})
-        result = linter.lint_files([path])
-    return result.findings
+        return linter.lint_files([path])
+
+
+def lint_example(rule: type[Rule], example: Example, available: dict[str, type[Rule]]) -> list[Finding]:
+    """Lint one example with only ``rule`` selected and return its findings."""
+    return lint_example_result(rule, example, available).findings
 
 
 def check_example(rule: type[Rule], example: Example, available: dict[str, type[Rule]], *, valid: bool) -> None:
-    """Assert that a valid example yields no finding and an invalid one the expected finding."""
-    findings = lint_example(rule, example, available)
-    own = [finding for finding in findings if finding.code == rule.code]
+    """Assert that a valid example yields no finding and an invalid one the expected finding.
+
+    The example must also be a policy that loads: a typo that turns it into invalid JSON
+    or a non-policy file would make the check pass for the wrong reason. Where the
+    example gives a ``path``, one finding must start at that path's key or value.
+    """
+    result = lint_example_result(rule, example, available)
+    findings = result.findings
     crashes = [finding for finding in findings if finding.code == "SCP000"]
     assert not crashes, f"{rule.code} crashed on {example.policy}: {crashes[0].message}"
+    if rule.code != PARSE_ERROR:
+        assert result.document_count > 0, f"{rule.code}: the example is not a policy document:\n{example.policy}"
+        unparsable = [finding.message for finding in findings if finding.code == PARSE_ERROR]
+        assert not unparsable, f"{rule.code}: the example does not parse: {unparsable[0]}"
+
+    own = [finding for finding in findings if finding.code == rule.code]
     if valid or example.known_miss:
         assert not own, f"{rule.code} reported a valid example:\n{example.policy}\n" + "\n".join(
             finding.message for finding in own
@@ -46,3 +64,22 @@ def check_example(rule: type[Rule], example: Example, available: dict[str, type[
         assert any(example.message in message for message in messages), (
             f"{rule.code}: no message contains {example.message!r}; got {messages}"
         )
+    if example.path is not None:
+        _check_path(rule, example, own)
+
+
+def _check_path(rule: type[Rule], example: Example, own: list[Finding]) -> None:
+    from scplint.loaders import parse_structured
+
+    suffix = ".json" if example.policy.lstrip().startswith(("{", "[")) else ".yaml"
+    parsed = parse_structured(Path(f"example{suffix}"), f"example{suffix}", example.policy)
+    candidates = [
+        span
+        for span in (parsed.source_map.keys.get(example.path), parsed.source_map.values.get(example.path))
+        if span is not None
+    ]
+    assert candidates, f"{rule.code}: example path {example.path} is not in the document"
+    starts = {(span.line, span.column) for span in candidates}
+    assert any(finding.span is not None and (finding.span.line, finding.span.column) in starts for finding in own), (
+        f"{rule.code}: no finding at {example.path} {sorted(starts)}; got {[finding.span for finding in own]}"
+    )

@@ -160,3 +160,51 @@ def test_reference_boundary_does_not_depend_on_working_directory(tmp_path):
     result = _run(elsewhere, "--isolated", str(project / "organization-config.yaml"))
     assert "outside" not in result.stdout
     assert "SCP204" in result.stdout
+
+
+def test_output_file_link_is_written_through(tmp_path):
+    (tmp_path / "p.json").write_text(BLANKET, encoding="utf-8")
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "out.txt").symlink_to(tmp_path / "reports" / "real.txt")
+    _run(tmp_path, "--isolated", "-o", "out.txt", "p.json")
+    assert (tmp_path / "out.txt").is_symlink()
+    assert "SCP204" in (tmp_path / "reports" / "real.txt").read_text(encoding="utf-8")
+
+
+def test_output_to_a_fifo_is_not_replaced(tmp_path):
+    import threading
+
+    (tmp_path / "p.json").write_text(BLANKET, encoding="utf-8")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    _run(tmp_path, "--isolated", "-o", str(fifo), "p.json")
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert "SCP204" in received[0]
+
+
+def test_malformed_tool_table_is_usage_error(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool]\nscplint = "on"\n', encoding="utf-8")
+    (tmp_path / "p.json").write_text(BLANKET, encoding="utf-8")
+    result = _run(tmp_path, "p.json")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "pyproject.toml" in result.stderr
+
+
+def test_inline_tool_table_is_found(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool]\nscplint = { ignore = ["SCP204"] }\n', encoding="utf-8")
+    (tmp_path / "p.json").write_text(BLANKET, encoding="utf-8")
+    result = _run(tmp_path, "p.json")
+    assert result.returncode == 0, result.stdout
+
+
+def test_severity_override_wins(tmp_path):
+    (tmp_path / ".scplint.toml").write_text('[severity]\nSCP003 = "note"\n[rules.SCP003]\nmax-size = 40\n', encoding="utf-8")
+    (tmp_path / "p.json").write_text(BLANKET, encoding="utf-8")
+    result = _run(tmp_path, "--select", "SCP003", "p.json")
+    assert "[note]" in result.stdout
+    assert result.returncode == 0

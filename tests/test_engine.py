@@ -263,3 +263,25 @@ def test_attachment_limit_counts_lza_references(tmp_path):
     assert len(findings) == 1
     assert "11 SCPs are attached to ou:Workloads" in findings[0].message
     assert findings[0].file == "scps/p10.json"
+
+
+def test_undecided_note_survives_suppression_of_first(tmp_path):
+    main_tf = _write(
+        tmp_path, "main.tf",
+        'resource "aws_organizations_policy" "x" {\n  content = jsonencode({\n    Version = "2012-10-17"\n'
+        "    Statement = [\n"
+        '      { Sid = "First", Effect = "Deny", Action = "*", Resource = "*",\n'
+        '        Condition = { StringNotEquals = { "aws:RequestedRegion" = var.first } } },\n'
+        '      { Sid = "Second", Effect = "Deny", Action = "*", Resource = "*",\n'
+        '        Condition = { StringNotEquals = { "aws:RequestedRegion" = var.second } } }\n'
+        "    ]\n  })\n}\n",
+    )
+    config_path = _write(
+        tmp_path, ".scplint.toml",
+        '[[suppress]]\npath = "main.tf"\nstatement = "First"\ncodes = ["SCP202"]\nreason = "reviewed"\n',
+    )
+    config = load_config(config_path)
+    config.root = tmp_path
+    findings = Linter(config, RULES, {"SCP202": RULES["SCP202"]}).lint_files([main_tf]).findings
+    assert [f.statement for f in findings] == ["statement 'Second'"]
+    assert findings[0].message.startswith("cannot decide")

@@ -168,3 +168,15 @@ def test_long_line_is_cut_around_span():
     assert "…" in snippet
     start = carets.index("^")
     assert snippet[start:start + 17] == '"ec2:Describe150"'
+
+
+def test_lone_carriage_return_ends_a_line():
+    from scplint.formatters import text
+    from scplint.model import Span
+    from scplint.result import LintResult
+    from scplint.rule import Finding, Severity
+
+    source = '{\r  "Action": "x",\n  "Effect": "Deny"\n}'
+    finding = Finding("SCP204", "blanket-service-deny", Severity.WARNING, "m", "p.json", Span(2, 3, 2, 11))
+    output = text.render(LintResult(findings=[finding], sources={"p.json": source}))
+    assert '2 |   "Action": "x",' in output

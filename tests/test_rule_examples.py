@@ -6,7 +6,7 @@ import pytest
 
 from scplint.registry import load_rules
 from scplint.rule import REQUIRED_DOC_SECTIONS
-from scplint.testing import check_example, lint_example
+from scplint.testing import check_example
 
 RULES = load_rules()
 CASES = [
@@ -46,31 +46,3 @@ def test_rule_metadata_shape(code):
     assert rule.code.startswith("SCP") and len(rule.code) == 6
     assert rule.name == rule.name.lower() and " " not in rule.name
     assert rule.summary and not rule.summary.endswith(".")
-
-
-def _example_paths():
-    for code, rule in RULES.items():
-        for index, example in enumerate(rule.invalid):
-            if example.path is not None and not example.known_miss:
-                yield pytest.param(rule, example, id=f"{code}-invalid-{index}")
-
-
-@pytest.mark.parametrize(("rule", "example"), list(_example_paths()))
-def test_invalid_example_location(rule, example):
-    """The finding sits where the example's path points."""
-    from pathlib import Path
-
-    from scplint.loaders import parse_structured
-
-    findings = [f for f in lint_example(rule, example, RULES) if f.code == rule.code]
-    parsed = parse_structured(Path("example.json"), "example.json", example.policy)
-    candidates = [
-        span
-        for span in (parsed.source_map.keys.get(example.path), parsed.source_map.values.get(example.path))
-        if span is not None
-    ]
-    assert candidates, f"example path {example.path} is not in the document"
-    starts = {(span.line, span.column) for span in candidates}
-    assert any(f.span is not None and (f.span.line, f.span.column) in starts for f in findings), (
-        f"no finding at {sorted(starts)}; got {[f.span for f in findings]}"
-    )

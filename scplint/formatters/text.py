@@ -19,6 +19,7 @@ formatting characters, lone surrogates and other C1 controls become U+FFFD.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections import Counter
 from typing import Iterable
@@ -152,10 +153,13 @@ def _source_line(
     return lines[index]
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def _split_lines(text: str) -> list[str]:
-    # Only "\n" ends a line, as in the JSON decoder's line numbers. A "\r" before it is
-    # dropped so that files with CRLF endings show no stray character.
-    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+    # "\r\n", a lone "\r" and "\n" each end a line, as the JSON and YAML parsers count
+    # lines, so the line number of a finding picks the same line here.
+    return _LINE_BREAK.split(text)
 
 
 # Lines longer than this, such as a minified policy on one line, are cut to the span and

@@ -108,12 +108,7 @@ def load_file(path: Path, display: str, kind: PolicyKind = PolicyKind.SCP) -> Lo
             return LoadResult(skipped=f"not valid JSON or YAML, and no policy elements in it: {parsed.problems[0].message}")
         return LoadResult(problems=parsed.problems)
     for module_name in STRUCTURED_LOADERS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name == module_name:
-                continue  # that format is not built yet
-            raise
+        module = importlib.import_module(module_name)
         if module.detect(parsed):
             result: LoadResult = module.load(parsed, kind)
             result.problems[:0] = parsed.problems

@@ -277,7 +277,6 @@ def load(parsed: Any, kind: PolicyKind) -> LoadResult:
 
 def _extra_documents_problem(extra_documents: int) -> LoadProblem:
     noun = "document" if extra_documents == 1 else "documents"
-    # NOTE: SCP005 is not yet in the published code table, so the engine must register it.
     return LoadProblem(
         "SCP005",
         f"the YAML file contains {extra_documents} more {noun} after the first; "
