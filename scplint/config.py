@@ -10,6 +10,7 @@ import logging
 import os
 import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -122,10 +123,14 @@ class Config:
 
 
 def _matches_any(patterns: list[str], relative_path: str) -> bool:
+    return _spec(tuple(patterns)).match_file(relative_path)
+
+
+@lru_cache(maxsize=256)
+def _spec(patterns: tuple[str, ...]):
     import pathspec
 
-    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
-    return spec.match_file(relative_path)
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def find_repository_root(start: Path) -> Path | None:

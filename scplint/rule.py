@@ -172,6 +172,8 @@ class Rule:
     kinds: ClassVar[frozenset[PolicyKind]] = frozenset({PolicyKind.SCP, PolicyKind.RCP})
     valid: ClassVar[Sequence[Example]] = ()
     invalid: ClassVar[Sequence[Example]] = ()
+    # Documentation URL of a third-party rule, shown in SARIF and the job summary.
+    help_url: ClassVar[str | None] = None
 
     def __init__(self, settings: dict[str, Any] | None = None, context: RunContext | None = None):
         self.context = context or RunContext()
@@ -236,8 +238,14 @@ class Rule:
         return parse_doc_sections(cls.__doc__ or "")
 
     @classmethod
-    def help_uri(cls) -> str:
-        return f"{DOCS_URL}#{cls.code.lower()}-{cls.name}"
+    def help_uri(cls) -> str | None:
+        """Return the rule's documentation URL: ``help_url`` if the rule sets one, the
+        scplint rule reference for built-in rules, else None."""
+        if cls.help_url:
+            return cls.help_url
+        if cls.__module__.startswith("scplint.rules."):
+            return f"{DOCS_URL}#{cls.code.lower()}-{cls.name}"
+        return None
 
 
 _HEADING = re.compile(r"^##\s+(.+?)\s*$")

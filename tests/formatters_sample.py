@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scplint.model import Span
 from scplint.result import LintResult
-from scplint.rule import Finding, Rule, Severity
+from scplint.rule import DOCS_URL, Finding, Rule, Severity
 
 
 class NotActionRule(Rule):
@@ -27,6 +27,7 @@ class NotActionRule(Rule):
 
     code = "SCP201"
     name = "notaction-allowlist"
+    help_url = f"{DOCS_URL}#scp201-notaction-allowlist"
     summary = "Deny with NotAction denies unlisted services"
     severity = Severity.WARNING
     tags = ("guardrail",)
@@ -50,6 +51,7 @@ class UnusedRule(Rule):
 
     code = "SCP401"
     name = "wildcard"
+    help_url = f"{DOCS_URL}#scp401-wildcard"
     summary = "Wildcard in an action"
     severity = Severity.NOTE
 

@@ -312,3 +312,19 @@ def test_sarif_unusual_absolute_paths(path: str, uri: str):
 
 def test_sarif_drive_relative_path():
     assert artifact(finding_at("C:policy.json"), root="/repo") == {"uri": "C%3Apolicy.json"}
+
+
+def test_third_party_rule_without_help_url_has_no_help_uri():
+    from scplint.rule import Rule, Severity
+
+    class LocalRule(Rule):
+        """Report nothing."""
+
+        code = "SCP901"
+        name = "local-rule"
+        summary = "A repository-local rule"
+        severity = Severity.NOTE
+
+    descriptor = sarif.build_log(LintResult(rules={"SCP901": LocalRule}))["runs"][0]["tool"]["driver"]["rules"][0]
+    assert "helpUri" not in descriptor
+    assert "scplint/blob" not in str(descriptor)

@@ -47,6 +47,10 @@ class RegionDenyAnalysis:
     missing_companions: tuple[str, ...]
 
 
+# Marks a memoised analysis that raised Unresolvable.
+_UNRESOLVABLE = object()
+
+
 class Unresolvable(Exception):
     """The Region condition depends on a placeholder value."""
 
@@ -57,14 +61,16 @@ def analyse(statement: Statement, kind: PolicyKind = PolicyKind.SCP) -> RegionDe
     Raises Unresolvable when a placeholder decides which Regions are allowed. The result
     is kept in ``statement.memo``, since SCP202 and SCP205 both ask.
     """
-    if "region_deny" not in statement.memo:
+    key = ("region_deny", kind)
+    if key not in statement.memo:
         try:
-            statement.memo["region_deny"] = _analyse(statement, kind)
-        except Unresolvable as error:
-            statement.memo["region_deny"] = error
-    outcome = statement.memo["region_deny"]
-    if isinstance(outcome, Unresolvable):
-        raise outcome
+            statement.memo[key] = _analyse(statement, kind)
+        except Unresolvable:
+            statement.memo[key] = _UNRESOLVABLE
+            raise
+    outcome = statement.memo[key]
+    if outcome is _UNRESOLVABLE:
+        raise Unresolvable()
     return outcome
 
 
@@ -215,6 +221,8 @@ def _resource_is_unresolved(statement: Statement) -> bool:
 
 
 def _all_resources(statement: Statement) -> bool:
+    # Unlike covers_all_resources, NotResource counts here: the statement may still name
+    # every resource of a global service, so its "*"-only actions stay in play.
     resources = statement.resources
     return resources is None or statement.not_resources is not None or "*" in resources
 

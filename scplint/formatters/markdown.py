@@ -63,7 +63,7 @@ def _rule_table(result: LintResult) -> list[str]:
     for code in sorted(counts):
         rule = result.rules.get(code)
         label = escape_markdown(code)
-        if rule is not None:
+        if rule is not None and rule.help_uri():
             label = f"[{label}]({rule.help_uri()})"
         lines.append(f"| {label} | {escape_markdown(names[code])} | {counts[code]} |")
     return lines

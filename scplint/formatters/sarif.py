@@ -204,10 +204,11 @@ def _rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
         "name": rule.name,
         "shortDescription": {"text": summary},
         "fullDescription": {"text": description or summary},
-        "helpUri": rule.help_uri(),
-        "help": _help(rule, summary, sections),
-        "defaultConfiguration": {"level": rule.severity.label},
     }
+    if rule.help_uri():
+        descriptor["helpUri"] = rule.help_uri()
+    descriptor["help"] = _help(rule, summary, sections)
+    descriptor["defaultConfiguration"] = {"level": rule.severity.label}
     if rule.tags:
         descriptor["properties"] = {"tags": list(rule.tags)}
     return descriptor
@@ -215,8 +216,10 @@ def _rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
 
 def _help(rule: type[Rule], summary: str, sections: dict[str, str]) -> dict[str, str]:
     if not sections:
-        text = f"{summary}\n\n{rule.help_uri()}"
-        return {"text": text, "markdown": f"{summary}\n\n[Rule documentation]({rule.help_uri()})"}
+        uri = rule.help_uri()
+        if uri is None:
+            return {"text": summary, "markdown": summary}
+        return {"text": f"{summary}\n\n{uri}", "markdown": f"{summary}\n\n[Rule documentation]({uri})"}
     text = "\n\n".join(f"{heading}:\n{body}" for heading, body in sections.items())
     markdown = "\n\n".join(f"## {heading}\n\n{body}" for heading, body in sections.items())
     return {"text": text, "markdown": markdown}
