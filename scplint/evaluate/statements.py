@@ -63,10 +63,24 @@ def entry_has_placeholder(entry: ConditionEntry) -> bool:
     return any(is_placeholder(value) for value in entry.values)
 
 
-def covers_all_resources(statement: Statement) -> bool:
-    """Tell whether the statement applies to every resource (``Resource: "*"`` or absent)."""
+def resource_exception_note(statement: Statement) -> str:
+    """Describe a NotResource exception for messages, or return "" when there is none."""
+    excluded = statement.not_resources
+    if not excluded:
+        return ""
+    shown = ", ".join(repr(resource) for resource in excluded[:2])
+    more = f" and {len(excluded) - 2} more" if len(excluded) > 2 else ""
+    return f" except {shown}{more} (NotResource)"
+
+
+def covers_all_resources(statement: Statement, *, allow_not_resource: bool = False) -> bool:
+    """Tell whether the statement applies to every resource (``Resource: "*"`` or absent).
+
+    With ``allow_not_resource``, a ``NotResource`` statement counts too: it applies to
+    every resource but the few it names.
+    """
     if statement.not_resources is not None:
-        return False
+        return allow_not_resource and statement.resources is None
     resources = statement.resources
     return resources is None or "*" in resources
 
