@@ -100,7 +100,7 @@ class NotActionAllowlist(Rule):
             ' "NotResource": "arn:aws:s3:::logs"}]}',
             message="except 'arn:aws:s3:::logs' (NotResource)",
         ),
-        # A Region test that holds in every Region narrows nothing.
+        # A Region test that is true in every Region narrows nothing.
         Example(
             '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": ["ec2:*"], "Resource": "*",'
             ' "Condition": {"StringLike": {"aws:RequestedRegion": "*"}}}]}',

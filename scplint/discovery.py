@@ -12,7 +12,7 @@ Rules:
 - Symbolic links to directories are not followed during a walk, so a link loop cannot
   make the walk endless. Links to files are linted like files.
 
-Files are not opened here: loaders decide whether a file holds a policy.
+Files are not opened here: loaders decide whether a file contains a policy.
 """
 
 from __future__ import annotations

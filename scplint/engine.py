@@ -280,7 +280,7 @@ class Linter:
             if finding.code != INTERNAL_ERROR and self._suppressed(finding):
                 continue
             if finding.undecided:
-                # One "cannot decide" note per rule and document says enough.
+                # One "cannot decide" note per rule and document is enough.
                 where = (finding.code, finding.file, finding.document)
                 if where in undecided_seen:
                     continue

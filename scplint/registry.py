@@ -24,7 +24,7 @@ from scplint.rule import Rule
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "scplint.rules"
-# Internal errors and unparsable files are reported whatever --select says, because a file
+# Internal errors and unparsable files are reported whatever --select selects, because a file
 # that cannot be read would otherwise pass every check. --ignore SCP001 turns parse errors
 # off; SCP000 cannot be turned off, because it means scplint itself failed.
 ALWAYS_ON = frozenset({"SCP000", "SCP001"})

@@ -34,7 +34,7 @@ DOCS_URL = "https://github.com/scplint/scplint/blob/main/docs/rules.md"
 
 
 class Severity(enum.IntEnum):
-    """How serious a finding is. The names match SARIF's ``level`` values."""
+    """The seriousness of a finding. The names match SARIF's ``level`` values."""
 
     NOTE = 1
     WARNING = 2
@@ -54,7 +54,7 @@ class Severity(enum.IntEnum):
 
 
 class Scope(enum.Enum):
-    """What one call of a rule sees."""
+    """The part of a run that one call of a rule receives."""
 
     STATEMENT = "statement"
     DOCUMENT = "document"
@@ -114,7 +114,7 @@ class Example:
 
 @dataclass
 class Report:
-    """What a rule yields: a message about one path in one document."""
+    """A rule's output: a message about one path in one document."""
 
     document: PolicyDocument
     path: Path

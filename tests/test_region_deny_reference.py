@@ -144,7 +144,7 @@ def test_2020_example_flags_exactly_the_two_bad_entries(tmp_path, notaction_list
 
 
 def test_upper_case_regions_are_reported_as_unknown(tmp_path):
-    """StringNotEquals is case-sensitive, so EU-WEST-1 matches no request: SCP206 says why."""
+    """StringNotEquals is case-sensitive, so EU-WEST-1 matches no request, and SCP206 reports why."""
     policy = {
         "Version": "2012-10-17",
         "Statement": [

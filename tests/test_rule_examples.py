@@ -43,6 +43,8 @@ def test_rule_docs_have_required_sections(code):
 @pytest.mark.parametrize("code", list(RULES))
 def test_rule_metadata_shape(code):
     rule = RULES[code]
-    assert rule.code.startswith("SCP") and len(rule.code) == 6
-    assert rule.name == rule.name.lower() and " " not in rule.name
+    assert rule.code.startswith("SCP")
+    assert len(rule.code) == 6
+    assert rule.name == rule.name.lower()
+    assert " " not in rule.name
     assert rule.summary and not rule.summary.endswith(".")

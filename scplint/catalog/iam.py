@@ -115,7 +115,7 @@ def action_has_resource_types(action: str) -> bool:
 
     An action with no resource types in the Service Authorization Reference (such as
     ``s3:ListAllMyBuckets``) is authorised only against ``"Resource": "*"``. Unknown
-    actions count as having resource types, the cautious answer for callers.
+    actions count as having resource types, which is the cautious result for callers.
     """
     prefix, _, name = action.partition(":")
     if prefix.lower() not in service_prefixes():

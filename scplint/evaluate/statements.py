@@ -1,8 +1,8 @@
 """Questions about whole statements that several guardrail rules ask.
 
 These combine the action matcher, the condition evaluator and the catalog. Each function
-answers for the statement as AWS evaluates it; where a placeholder makes the answer
-unknowable, it returns None or says so, and the caller reports "cannot decide".
+judges the statement as AWS evaluates it. Where a placeholder makes the result unknowable,
+it returns None or flags the result as uncertain, and the caller reports "cannot decide".
 """
 
 from __future__ import annotations
@@ -87,11 +87,11 @@ def covers_all_resources(statement: Statement, *, allow_not_resource: bool = Fal
 
 @dataclass(frozen=True)
 class ActionCoverage:
-    """Which of a set of actions a statement's Action or NotAction applies to."""
+    """The subset of some actions that a statement's Action or NotAction applies to."""
 
     applies: tuple[str, ...]
     total: int
-    # True when an Action/NotAction entry is a placeholder, so the answer may be wrong.
+    # True when an Action/NotAction entry is a placeholder, so the subset may be wrong.
     uncertain: bool
 
 

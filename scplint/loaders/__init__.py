@@ -38,7 +38,7 @@ class ParsedFile:
     path: Path
     display: str
     text: str
-    # None when the text could not be parsed; ``problems`` then says why.
+    # None when the text could not be parsed, and ``problems`` then gives the reason.
     data: Any
     source_map: SourceMap
     problems: list[LoadProblem] = field(default_factory=list)
@@ -113,8 +113,8 @@ def load_file(path: Path, display: str, kind: PolicyKind = PolicyKind.SCP) -> Lo
             result: LoadResult = module.load(parsed, kind)
             result.problems[:0] = parsed.problems
             return result
-    # Only syntax errors matter in a file that holds no policy; a duplicate key in a
-    # package.json is another tool's business.
+    # Only syntax errors matter in a file that contains no policy, because a duplicate key
+    # in a package.json is another tool's business.
     syntax_errors = [problem for problem in parsed.problems if problem.code == "SCP001"]
     return LoadResult(problems=syntax_errors, skipped="not a policy document")
 
